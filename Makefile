@@ -1,0 +1,21 @@
+# The two commands a newcomer needs:
+#   make demo   run the main job on the embedded default corpus and write an HTML report
+#   make test   build the environment from the pinned lock file and run the whole test suite
+.PHONY: demo test venv clean
+
+export OMP_WAIT_POLICY ?= PASSIVE
+export HF_HUB_OFFLINE ?= 1
+export ANONYMIZED_TELEMETRY ?= False
+
+venv:
+	@scripts/bootstrap.sh
+
+demo: venv
+	.venv/bin/ragshift eval configs/demo.toml
+
+test:
+	@scripts/bootstrap.sh --browser
+	.venv/bin/python -m pytest
+
+clean:
+	rm -rf .ragshift reports/*/ .pytest_cache

@@ -1,0 +1,6 @@
+"""ragshift's light core: types, protocols, config, metrics, comparison, reports.
+
+Nothing here imports torch, chromadb, llama_index or ragas at module import time.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,20 @@
+"""The ``ragshift`` command. Each subcommand lives in its own module and imports heavy code lazily."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="ragshift",
+    help="Evaluate baseline vs fine-tuned embedders on held-out data and ship the better one safely.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from harness.cli import eval_cmd  # noqa: F401  (registers ``eval``)
+
+
+_register()

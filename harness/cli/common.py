@@ -1,0 +1,30 @@
+"""Shared CLI helpers: one console, user errors printed as one line with exit code 2."""
+
+from __future__ import annotations
+
+import contextlib
+from functools import lru_cache
+from typing import Iterator
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from harness.errors import RagshiftError
+from harness.runtime import prepare_environment
+
+
+@lru_cache(maxsize=1)
+def console() -> Console:
+    return Console(stderr=False, highlight=False)
+
+
+@contextlib.contextmanager
+def fail_on_user_error() -> Iterator[None]:
+    """Turn a RagshiftError into a clean message and exit code 2 (no traceback)."""
+    prepare_environment()
+    try:
+        yield
+    except RagshiftError as exc:
+        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(code=2) from None

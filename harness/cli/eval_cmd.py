@@ -1,0 +1,25 @@
+"""``ragshift eval CONFIG``: evaluate every configured embedder and write the run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from harness.cli import app
+
+
+@app.command("eval")
+def eval_command(
+    config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config (TOML)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Override [run] output folder."),
+) -> None:
+    """Evaluate the configured embedders over the corpus; write rows, summary, run card and HTML report."""
+    from harness.cli.common import console, fail_on_user_error
+    from harness.config import load_config
+    from harness.run import run_eval
+
+    with fail_on_user_error():
+        cfg = load_config(config)
+        result = run_eval(cfg, output=output, console=console())
+    console().print(f"[bold green]report[/]: {result.report_path}")

@@ -1,0 +1,5 @@
+"""Corpus container and loaders (BEIR folder, folder of .txt/.md, JSONL of documents)."""
+
+from harness.corpus.model import Corpus
+
+__all__ = ["Corpus"]

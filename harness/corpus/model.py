@@ -1,0 +1,50 @@
+"""The in-memory corpus: documents, queries with metadata, graded qrels and gold answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+from harness.fingerprint import stable_hash, text_hash
+from harness.types import Document, Query
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    documents: Mapping[str, Document]
+    queries: Mapping[str, Query] = field(default_factory=dict)
+    qrels: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = ""
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Hash of every document, query, judgement and answer (not of the file paths)."""
+        return stable_hash(
+            {
+                "docs": sorted((d.doc_id, text_hash(d.title), text_hash(d.text)) for d in self.documents.values()),
+                "queries": sorted(
+                    (q.qid, text_hash(q.text), q.query_type or "", q.split or "") for q in self.queries.values()
+                ),
+                "qrels": {q: dict(sorted(r.items())) for q, r in sorted(self.qrels.items())},
+                "answers": {q: list(a) for q, a in sorted(self.answers.items())},
+            }
+        )
+
+    @property
+    def documents_fingerprint(self) -> str:
+        """Hash of the documents alone: what the vector index depends on."""
+        return stable_hash(sorted((d.doc_id, text_hash(d.full_text)) for d in self.documents.values()))
+
+    def splits(self) -> list[str]:
+        return sorted({q.split for q in self.queries.values() if q.split})
+
+    def select(self, split: str | None) -> list[Query]:
+        """Queries of one split (all when ``split`` is None) that have at least one judgement."""
+        return [
+            q
+            for q in self.queries.values()
+            if (split is None or q.split == split) and any(s > 0 for s in self.qrels.get(q.qid, {}).values())
+        ]

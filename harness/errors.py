@@ -1,0 +1,30 @@
+"""Exceptions ragshift raises for bad user input; never ``assert``."""
+
+from __future__ import annotations
+
+
+class RagshiftError(Exception):
+    """Base class of every error ragshift raises on purpose."""
+
+
+class ConfigError(RagshiftError):
+    """A config file or spec string is invalid."""
+
+
+class CorpusError(RagshiftError):
+    """A corpus file is malformed; the message names the file, the line and the problem."""
+
+    def __init__(self, path: object, problem: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class FingerprintMismatch(RagshiftError):
+    """An index was written by another model version than the one asking."""
+
+
+class MissingDependency(RagshiftError):
+    """An optional heavy dependency is not installed; the message says how to install it."""
