@@ -6,7 +6,11 @@ from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from harness.answers.sample import AnswerSample, Verdict
 from harness.types import Chunk, Document, Hit, Query
+
+ChatMessages = Sequence[Mapping[str, str]]
+"""OpenAI-style chat: ``[{"role": "system", "content": ...}, {"role": "user", "content": ...}]``."""
 
 
 @runtime_checkable
@@ -62,3 +66,44 @@ class Retriever(Protocol):
     """Answers queries with document-level hits, best first (a document scores as its best chunk)."""
 
     def retrieve(self, queries: Sequence[Query], *, k: int) -> dict[str, list[Hit]]: ...
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """Answers chat prompts with text (an LLM behind RAG)."""
+
+    def generate(self, prompts: Sequence[ChatMessages]) -> list[str]:
+        """One answer per prompt, in order; raises ``RagshiftError`` when the model cannot answer."""
+        ...
+
+    def fingerprint(self) -> str:
+        """Changes whenever an answer could change: weights or endpoint, model, decoding settings."""
+        ...
+
+    def describe(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """Scores answer samples on named metrics (``"answer.rouge_l"``, ``"judge.faithfulness"``, ...).
+
+    A sample it fails to score (error, timeout, unparsable verdict) gets ``Verdict.failed(...)``,
+    never a made-up number.
+    """
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metric labels this judge can score."""
+        ...
+
+    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[Verdict]: ...
+
+    def fingerprint(self) -> str:
+        """Changes whenever a verdict could change: endpoint, model, sampling, scoring library version."""
+        ...
+
+    def prompt_hash(self, metric: str) -> str:
+        """Hash of the instructions ``metric`` sends to the judge (part of the verdict cache key)."""
+        ...
+
+    def describe(self) -> Mapping[str, Any]: ...

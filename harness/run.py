@@ -15,8 +15,7 @@ from harness.config import RunConfig
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 from harness.metrics.retrieval import score_queries
-from harness.progress import progress_bar
-from harness.rundir import ROWS, RUN_CARD, SUMMARY, StagedRun
+from harness.rundir import RUN_CARD, StagedRun
 from harness.types import Query, Row
 
 VERSIONED = (
@@ -127,9 +126,12 @@ def score_rows(
 
 
 def make_run_id(config: RunConfig, corpus_fp: str, systems: dict[str, Any]) -> str:
+    """``<name>-<hash>``: the same settings, data and models give the same id on any machine."""
+    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path"}, "cache": {"path"}, "embedders": {"__all__": {"model"}}}
+    settings = config.model_dump(mode="json", exclude=where)
     key = stable_hash(
         {
-            "config": config.fingerprint(),
+            "settings": settings,
             "corpus": corpus_fp,
             "systems": {n: s.get("fingerprint") for n, s in systems.items()},
             "seed": config.run.seed,
@@ -163,4 +165,3 @@ def publish(
     return RunResult(run_id, final, rows, run_card, final / "report.html", run_card["timings"])
 
 
-__all__ = ["RunResult", "run_eval", "score_rows", "make_run_id", "ROWS", "SUMMARY", "progress_bar"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from harness.runtime import prepare_environment
+
 app = typer.Typer(
     name="ragshift",
     help="Evaluate baseline vs fine-tuned embedders on held-out data and ship the better one safely.",
@@ -11,6 +13,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def main() -> None:
+    """Evaluate baseline vs fine-tuned embedders on held-out data and ship the better one safely."""
+    prepare_environment()
 
 
 def _register() -> None:

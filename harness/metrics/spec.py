@@ -22,10 +22,10 @@ DEFAULT_DEPTH = 100
 
 
 def _invalid(text: object, problem: str) -> ConfigError:
-    return ConfigError(f"{problem} in metric {text!r}; valid forms: {', '.join(VALID_FORMS)} (K >= 1)")
+    return ConfigError(f"invalid metric {text!r}: {problem}; valid forms: {', '.join(VALID_FORMS)}")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class MetricSpec:
     """One metric: a family ``name`` (lower-case, see ``NAMES``) and an optional cutoff ``k``."""
 
@@ -34,11 +34,11 @@ class MetricSpec:
 
     def __post_init__(self) -> None:
         if self.name not in NAMES:
-            raise _invalid(self.label, f"unknown metric name {self.name!r}")
+            raise _invalid(self.label, "unknown name")
         if self.k is None and self.name in NEEDS_K:
             raise _invalid(self.label, f"{self.name} needs a cutoff @K")
         if self.k is not None and (isinstance(self.k, bool) or not isinstance(self.k, int) or self.k < 1):
-            raise _invalid(self.label, f"bad cutoff {self.k!r}")
+            raise _invalid(self.label, "K must be a whole number >= 1")
 
     @property
     def label(self) -> str:
@@ -57,7 +57,7 @@ def parse_metric(text: str) -> MetricSpec:
     if not sep:
         return MetricSpec(name)
     if not (cutoff.isascii() and cutoff.isdigit()):
-        raise _invalid(text, f"bad cutoff {cutoff!r}")
+        raise _invalid(text, "K must be a whole number >= 1")
     return MetricSpec(name, int(cutoff))
 
 

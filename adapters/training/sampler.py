@@ -1,0 +1,77 @@
+"""A no-duplicates batch sampler that also keeps false negatives out of in-batch-negative batches.
+
+sentence-transformers' ``NoDuplicatesBatchSampler`` only compares exact text values. This one
+compares the key sets of :class:`harness.finetune.data.TrainingSet`: a row joins a batch only if
+it occupies nothing the batch forbids and forbids nothing the batch occupies — so a batch never
+holds two rows of one query (or of near-identical queries), two near-duplicate documents, or a
+document judged relevant to another row's query.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, Iterator, Sequence
+
+import torch
+from sentence_transformers.base.sampler import DefaultBatchSampler
+
+
+class ConflictFreeBatchSampler(DefaultBatchSampler):
+    """Shuffles by ``seed + epoch``, then fills each batch greedily, deferring conflicting rows.
+
+    Rows that still conflict with every open batch at the end of a pass form the last (smaller)
+    batches; the trainer takes only ``len(self)`` batches per epoch, so a rare leftover may wait
+    for the next epoch's shuffle.
+    """
+
+    def __init__(
+        self,
+        dataset,
+        batch_size: int,
+        drop_last: bool,
+        valid_label_columns: list[str] | None = None,
+        generator: torch.Generator | None = None,
+        seed: int = 0,
+        *,
+        occupies: Sequence[frozenset[str]],
+        forbids: Sequence[frozenset[str]],
+    ) -> None:
+        super().__init__(dataset, batch_size, drop_last, valid_label_columns, generator, seed)
+        if not len(occupies) == len(forbids) == len(dataset):
+            raise ValueError(f"{len(occupies)} / {len(forbids)} key sets for {len(dataset)} rows")
+        self.occupies = occupies
+        self.forbids = forbids
+
+    def __iter__(self) -> Iterator[list[int]]:
+        generator = torch.Generator().manual_seed(self.seed + self.epoch)
+        remaining = torch.randperm(len(self.occupies), generator=generator).tolist()
+        while remaining:
+            batch: list[int] = []
+            taken: set[str] = set()
+            banned: set[str] = set()
+            deferred: list[int] = []
+            for position, index in enumerate(remaining):
+                if len(batch) == self.batch_size:
+                    deferred += remaining[position:]
+                    break
+                if taken.isdisjoint(self.forbids[index]) and banned.isdisjoint(self.occupies[index]):
+                    batch.append(index)
+                    taken |= self.occupies[index]
+                    banned |= self.forbids[index]
+                else:
+                    deferred.append(index)
+            remaining = deferred
+            if len(batch) == self.batch_size or not self.drop_last:
+                yield batch
+
+    def __len__(self) -> int:
+        if self.drop_last:
+            return len(self.occupies) // self.batch_size
+        return (len(self.occupies) + self.batch_size - 1) // self.batch_size
+
+
+def conflict_free(
+    occupies: Sequence[frozenset[str]], forbids: Sequence[frozenset[str]]
+) -> Callable[..., ConflictFreeBatchSampler]:
+    """The factory ``SentenceTransformerTrainingArguments(batch_sampler=...)`` accepts."""
+    return partial(ConflictFreeBatchSampler, occupies=occupies, forbids=forbids)

@@ -1,0 +1,161 @@
+"""Full fine-tuning with ``SentenceTransformerTrainer``: per-epoch train/dev evaluation, best-by-dev
+checkpoint, resumable from the last checkpoint, reproducible with a fixed seed on CPU."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from datasets import Dataset
+from rich.console import Console
+from sentence_transformers import SentenceTransformer
+from sentence_transformers.sentence_transformer import losses
+from sentence_transformers.sentence_transformer.trainer import SentenceTransformerTrainer
+from sentence_transformers.sentence_transformer.training_args import (
+    BatchSamplers,
+    SentenceTransformerTrainingArguments,
+)
+from transformers import PrinterCallback, TrainerCallback
+from transformers.utils import logging as hf_logging
+from transformers.trainer_utils import get_last_checkpoint
+
+from adapters.training.encode import column_prompts, load_model
+from adapters.training.evaluator import PoolEvaluator
+from adapters.training.sampler import conflict_free
+from harness.finetune.config import FinetuneConfig
+from harness.finetune.curves import DEV_KEY
+from harness.finetune.data import TrainingSet
+from harness.finetune.evalsets import EvalSets
+from harness.progress import progress_bar
+
+CHECKPOINTS = "checkpoints"
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    model_dir: Path
+    log_history: list[dict[str, Any]]
+    steps: int
+    resumed_from: str | None
+    best_checkpoint: str | None
+
+
+def build_loss(cfg: FinetuneConfig, model: SentenceTransformer):
+    if cfg.loss == "mnrl":
+        return losses.MultipleNegativesRankingLoss(model)
+    if cfg.loss == "triplet":
+        return losses.TripletLoss(
+            model, distance_metric=losses.TripletDistanceMetric.COSINE, triplet_margin=cfg.triplet_margin
+        )
+    if cfg.loss == "cosent":
+        return losses.CoSENTLoss(model)
+    return losses.CosineSimilarityLoss(model)
+
+
+class _Trainer(SentenceTransformerTrainer):
+    """Without sentence-transformers' model-card tracking: ragshift writes its own card."""
+
+    def add_model_card_callback(self, default_args_dict: dict[str, Any]) -> None:
+        return None
+
+
+class _Progress(TrainerCallback):
+    """Steps as a rich progress bar (the trainer's own tqdm / printing is switched off)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar = None
+        self.task = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.bar = progress_bar(self.console)
+        self.bar.start()
+        self.task = self.bar.add_task("fine-tune steps", total=state.max_steps, completed=state.global_step)
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.bar.update(self.task, completed=state.global_step)
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        shown = {k.removeprefix("eval_"): round(v, 4) for k, v in (metrics or {}).items() if "ndcg" in k}
+        self.bar.console.print(f"epoch {state.epoch or 0:.2f}: {shown}")
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self.bar.stop()
+
+
+@contextmanager
+def _no_hf_progress() -> Iterator[None]:
+    """Silence transformers' own bars (weights loading, shard writing) for the duration of training."""
+    was = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was:
+            hf_logging.enable_progress_bar()
+
+
+def train_full(
+    *,
+    cfg: FinetuneConfig,
+    training_set: TrainingSet,
+    eval_sets: EvalSets,
+    work_dir: Path,
+    resume: bool,
+    console: Console | None = None,
+    callbacks: Sequence[TrainerCallback] = (),
+) -> TrainOutcome:
+    """Train into ``work_dir/checkpoints``; save the kept (best-by-dev, else last) model to ``work_dir/model``."""
+    with _no_hf_progress():
+        model = load_model(cfg.base_model, max_seq_length=cfg.max_seq_length)
+        dataset = Dataset.from_dict(training_set.as_columns())
+        has_dev = "dev" in eval_sets.queries
+        checkpoint_dir = work_dir / CHECKPOINTS
+        last = get_last_checkpoint(str(checkpoint_dir)) if resume and checkpoint_dir.is_dir() else None
+        args = SentenceTransformerTrainingArguments(
+            output_dir=str(checkpoint_dir),
+            num_train_epochs=cfg.epochs,
+            max_steps=cfg.max_steps or -1,
+            per_device_train_batch_size=cfg.batch_size,
+            learning_rate=cfg.lr,
+            warmup_steps=cfg.warmup,
+            seed=cfg.seed,
+            data_seed=cfg.seed,
+            batch_sampler=conflict_free(training_set.occupies, training_set.forbids)
+            if cfg.loss == "mnrl"
+            else BatchSamplers.BATCH_SAMPLER,
+            prompts=column_prompts(model, training_set.columns),
+            eval_strategy="epoch",
+            save_strategy="epoch",
+            eval_on_start=last is None,
+            logging_strategy="epoch",
+            load_best_model_at_end=has_dev,
+            metric_for_best_model=f"eval_{DEV_KEY}" if has_dev else None,
+            greater_is_better=True,
+            save_total_limit=1,
+            report_to="none",
+            disable_tqdm=True,
+            use_cpu=True,
+            dataloader_num_workers=0,
+        )
+        trainer = _Trainer(
+            model=model,
+            args=args,
+            train_dataset=dataset,
+            loss=build_loss(cfg, model),
+            evaluator=PoolEvaluator(eval_sets),
+            callbacks=[*([_Progress(console)] if console else []), *callbacks],
+        )
+        trainer.remove_callback(PrinterCallback)
+        trainer.train(resume_from_checkpoint=last)
+        final = work_dir / "model"
+        trainer.model.save(str(final), create_model_card=False)
+        return TrainOutcome(
+            model_dir=final,
+            log_history=list(trainer.state.log_history),
+            steps=trainer.state.global_step,
+            resumed_from=last,
+            best_checkpoint=trainer.state.best_model_checkpoint,
+        )

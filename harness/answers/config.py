@@ -1,0 +1,122 @@
+"""``[answers]`` config section: generator, optional LLM judge, metric menu, contexts, judge repeats."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.answers.metrics import DEFAULT_METRICS, MENU, parse_answer_metrics
+from harness.answers.prompt import PromptTemplate
+from harness.errors import ConfigError
+
+_CLASS_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+GENERATOR_OPTIONS = {
+    "smollm2": ("max_new_tokens", "prompt_template"),
+    "openai": ("base_url", "model", "api_key_env", "max_new_tokens", "temperature", "timeout", "max_retries", "prompt_template"),
+    "llamaindex": ("class_path", "prompt_template"),
+}
+"""The keys each generator kind uses besides ``kind``; setting any other is an error."""
+_REQUIRED = {"openai": ("base_url", "model"), "llamaindex": ("class_path",)}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _api_key(env: str) -> str | None:
+    return os.environ.get(env) or None
+
+
+class GeneratorConfig(_Section):
+    """``smollm2``: the packaged SmolLM2-135M-Instruct, offline. ``openai``: any OpenAI-compatible
+    chat endpoint (vLLM, Ollama, llama.cpp server, a hosted API). ``llamaindex``: any LlamaIndex LLM,
+    built by the ``"module:attr"`` factory in ``class_path``."""
+
+    kind: Literal["smollm2", "openai", "llamaindex"] = "smollm2"
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    max_new_tokens: int = Field(48, ge=1)
+    temperature: float = Field(0.0, ge=0)
+    timeout: float = Field(60.0, gt=0, description="Seconds per request.")
+    max_retries: int = Field(2, ge=0)
+    class_path: str | None = None
+    prompt_template: PromptTemplate = PromptTemplate()
+
+    @field_validator("class_path")
+    @classmethod
+    def _module_attr(cls, value: str | None) -> str | None:
+        if value is not None and not _CLASS_PATH.fullmatch(value):
+            raise ValueError(f'class_path {value!r} must look like "package.module:attribute"')
+        return value
+
+    @model_validator(mode="after")
+    def _keys_fit_kind(self) -> GeneratorConfig:
+        usable = GENERATOR_OPTIONS[self.kind]
+        stray = sorted(self.model_fields_set - {"kind", *usable})
+        if stray:
+            raise ValueError(f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}")
+        missing = [key for key in _REQUIRED.get(self.kind, ()) if not getattr(self, key)]
+        if missing:
+            raise ValueError(f'kind = "{self.kind}" needs {", ".join(missing)}')
+        return self
+
+    def adapter_options(self) -> dict[str, Any]:
+        """Keyword options for ``adapters.generators.factory.build_generator(kind, ...)`` (key read from env now)."""
+        options = {key: getattr(self, key) for key in GENERATOR_OPTIONS[self.kind] if key != "prompt_template"}
+        if "api_key_env" in options:
+            options["api_key"] = _api_key(options.pop("api_key_env"))
+        return options
+
+
+class JudgeConfig(_Section):
+    """An OpenAI-compatible chat endpoint that ragas uses as LLM judge (may differ from the generator)."""
+
+    base_url: str
+    model: str
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float = Field(0.0, ge=0)
+    timeout: float = Field(60.0, gt=0, description="Seconds per judge request.")
+    max_retries: int = Field(2, ge=0)
+    max_workers: int = Field(4, ge=1, description="Concurrent judge requests.")
+    embedding_model: str | None = Field(None, description="Served at base_url /embeddings; judge.answer_relevancy needs it.")
+
+    def adapter_options(self) -> dict[str, Any]:
+        options = self.model_dump(exclude={"api_key_env"})
+        options["api_key"] = _api_key(self.api_key_env)
+        return options
+
+
+class AnswersConfig(_Section):
+    """Generate an answer per query from its top ``top_k`` retrieved contexts, then score it."""
+
+    generator: GeneratorConfig = GeneratorConfig()
+    judge: JudgeConfig | None = None
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+    top_k: int = Field(3, ge=1, description="Retrieved contexts put into the prompt.")
+    repeats: int = Field(1, ge=1, description="Judge each sample this many times (spread for noisy judges).")
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _menu(cls, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise ValueError(f'expected a list of answer metrics, e.g. ["answer.rouge_l"]; valid: {", ".join(MENU)}')
+        try:
+            return parse_answer_metrics(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _judge_when_needed(self) -> AnswersConfig:
+        judged = [m for m in self.metrics if MENU[m].judged]
+        if judged and self.judge is None:
+            raise ValueError(f"{', '.join(judged)} need an LLM judge: add an [answers.judge] table (base_url, model)")
+        if "judge.answer_relevancy" in self.metrics and self.judge is not None and not self.judge.embedding_model:
+            raise ValueError("judge.answer_relevancy needs [answers.judge] embedding_model (served at its base_url)")
+        if self.repeats > 1 and not judged:
+            raise ValueError("repeats applies to judge.* metrics only, and none is selected")
+        return self

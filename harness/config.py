@@ -1,0 +1,338 @@
+"""Run configuration: one small frozen pydantic model per section, loaded from TOML (or YAML).
+
+Relative paths resolve against the config file's folder. To add a section elsewhere, subclass
+``Section`` and either add a field to ``RunConfig`` or subclass it and pass ``model=`` to
+``load_config``; error messages (unknown keys, valid keys) work for any section automatically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from harness.errors import ConfigError, MissingDependency
+from harness.fingerprint import stable_hash
+from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
+
+DEFAULT_METRICS = ("ndcg@10", "recall@5", "recall@10", "precision@5", "mrr", "map", "hit_rate@10")
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors and loaded values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def section() -> Any:
+    """Field default for an optional section: validated (so its paths resolve) even when absent."""
+    return Field(default_factory=dict, validate_default=True)
+
+
+def _resolve(path: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("base_dir")
+    path = path.expanduser()
+    return path if base is None or path.is_absolute() else (Path(base) / path).resolve()
+
+
+ConfigPath = Annotated[Path, AfterValidator(_resolve)]
+"""A path that, when loaded from a file, is resolved relative to that file's folder."""
+
+
+def _metric_specs(value: Any) -> tuple[MetricSpec, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError('expected a list of metric names, e.g. ["ndcg@10", "mrr"]')
+    try:
+        return parse_metrics(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+
+
+MetricSpecs = Annotated[
+    tuple[MetricSpec, ...],
+    PlainValidator(_metric_specs),
+    PlainSerializer(lambda specs: [s.label for s in specs], return_type=list[str]),
+]
+
+
+class RunSection(Section):
+    name: str = Field("ragshift", min_length=1, description="Defaults to the config file's stem.")
+    seed: int = 0
+    output: ConfigPath = Field(Path("reports"), validate_default=True)
+    offline: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_from_file(cls, data: Any, info: ValidationInfo) -> Any:
+        stem = (info.context or {}).get("stem")
+        if isinstance(data, dict) and stem and "name" not in data:
+            return {**data, "name": stem}
+        return data
+
+
+class CorpusSection(Section):
+    path: ConfigPath
+    format: Literal["auto", "beir", "folder", "jsonl"] = "auto"
+    split: str | None = Field("test", description='Queries of this split; "*" (or null) for all splits.')
+    query_type_field: str = "query_type"
+
+    @field_validator("split")
+    @classmethod
+    def _star_means_all(cls, value: str | None) -> str | None:
+        return None if value == "*" else value
+
+
+class ChunkingSection(Section):
+    strategy: Literal["sentence", "none"] = "sentence"
+    size: int = Field(256, ge=1, description="Chunk size in tokens.")
+    overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> ChunkingSection:
+        if self.overlap >= self.size:
+            raise ValueError(f"overlap ({self.overlap}) must be smaller than size ({self.size})")
+        return self
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_CLASS_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+_PROMPTS = ("query_prompt", "document_prompt")
+KIND_OPTIONS = {
+    "sentence-transformers": ("model", *_PROMPTS, "normalize", "max_length", "batch_size"),
+    "openai": ("base_url", "model", "api_key_env", "dimensions", *_PROMPTS, "normalize", "batch_size"),
+    "llamaindex": ("class_path", *_PROMPTS),
+    "keyword": ("vocabulary", *_PROMPTS, "normalize"),
+}
+"""The keys each embedder kind uses besides ``name`` and ``kind``; setting any other is an error."""
+_REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary"}
+
+
+class EmbedderConfig(Section):
+    """One system under test (one ``[[embedders]]`` table).
+
+    ``model`` starting with ./ ../ or ~ is a path (resolved like other paths); otherwise a name.
+    """
+
+    name: str
+    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword"] = "sentence-transformers"
+    model: str = "all-MiniLM-L6-v2"
+    query_prompt: str = ""
+    document_prompt: str = ""
+    normalize: bool = True
+    max_length: int | None = Field(None, ge=1)
+    batch_size: int = Field(32, ge=1)
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    dimensions: int | None = Field(None, ge=1)
+    class_path: str | None = Field(None, description='"module:attr" of a LlamaIndex BaseEmbedding factory.')
+    vocabulary: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.fullmatch(value):
+            raise ValueError(f"{value!r} must start with a letter or digit; then letters, digits, _ . -")
+        return value
+
+    @field_validator("model")
+    @classmethod
+    def _model_path(cls, value: str, info: ValidationInfo) -> str:
+        if value.startswith(("./", "../", "~")):
+            return str(_resolve(Path(value), info))
+        return value
+
+    @field_validator("class_path")
+    @classmethod
+    def _module_attr(cls, value: str | None) -> str | None:
+        if value is not None and not _CLASS_PATH.fullmatch(value):
+            raise ValueError(f'class_path {value!r} must look like "package.module:attribute"')
+        return value
+
+    @model_validator(mode="after")
+    def _keys_fit_kind(self) -> EmbedderConfig:
+        usable = KIND_OPTIONS[self.kind]
+        stray = sorted(self.model_fields_set - {"name", "kind", *usable})
+        if stray:
+            raise ValueError(
+                f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}"
+            )
+        required = _REQUIRED.get(self.kind)
+        if required and not getattr(self, required):
+            raise ValueError(f'kind = "{self.kind}" needs {required}')
+        return self
+
+    def adapter_options(self) -> dict[str, Any]:
+        """Keyword options for ``adapters.embedders.factory.build_embedder(self.kind, ...)``.
+
+        For ``openai`` the key is read from the environment variable ``api_key_env`` now (None if unset).
+        """
+        options = {key: getattr(self, key) for key in KIND_OPTIONS[self.kind]}
+        if "api_key_env" in options:
+            options["api_key"] = os.environ.get(options.pop("api_key_env"))
+        return options
+
+
+class StoreSection(Section):
+    kind: Literal["chroma"] = "chroma"
+    path: ConfigPath = Field(Path(".ragshift/chroma"), validate_default=True)
+    host: str | None = None
+    port: int | None = Field(None, ge=1, le=65535)
+    fanout: int = Field(3, ge=1, description="Chunks fetched per wanted document.")
+
+    @model_validator(mode="after")
+    def _server_needs_chroma(self) -> StoreSection:
+        if self.port is not None and self.host is None:
+            raise ValueError("port is set but host is not")
+        return self
+
+
+class CacheSection(Section):
+    path: ConfigPath = Field(Path(".ragshift/cache"), validate_default=True)
+
+
+class MetricsSection(Section):
+    names: MetricSpecs = Field(DEFAULT_METRICS, validate_default=True)
+
+    @property
+    def specs(self) -> tuple[MetricSpec, ...]:
+        """The parsed metrics, in the order given."""
+        return self.names
+
+    @property
+    def depth(self) -> int:
+        """How many documents each query retrieves: the largest cutoff among the metrics."""
+        return retrieval_depth(self.names)
+
+
+class RunConfig(Section):
+    run: RunSection = section()
+    corpus: CorpusSection
+    chunking: ChunkingSection = section()
+    embedders: tuple[EmbedderConfig, ...]
+    store: StoreSection = section()
+    cache: CacheSection = section()
+    metrics: MetricsSection = section()
+
+    @field_validator("embedders")
+    @classmethod
+    def _some_unique_names(cls, embedders: tuple[EmbedderConfig, ...]) -> tuple[EmbedderConfig, ...]:
+        if not embedders:
+            raise ValueError("at least one [[embedders]] table is needed")
+        names = [e.name for e in embedders]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"embedder names must be unique; used more than once: {', '.join(twice)}")
+        return embedders
+
+    def fingerprint(self) -> str:
+        """Stable hash of every setting (paths included, as resolved)."""
+        return stable_hash(self.model_dump(mode="json"))
+
+
+Config = TypeVar("Config", bound=RunConfig)
+
+
+def load_config(path: str | Path, model: type[Config] = RunConfig) -> Config:  # type: ignore[assignment]
+    """Read, parse and validate a config file; every problem is a ``ConfigError`` naming the file."""
+    path = Path(path)
+    data = _read(path)
+    context = {"base_dir": path.resolve().parent, "stem": path.stem}
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(f"{path}: {_describe(e, model)}" for e in exc.errors())) from None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    elif path.suffix in (".yaml", ".yml"):
+        data = _yaml(path, text)
+    else:
+        raise ConfigError(f"{path}: unsupported config file type {path.suffix!r}; use .toml (or .yaml)")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a table of sections")
+    return data
+
+
+def _yaml(path: Path, text: str) -> Any:
+    try:
+        import yaml
+    except ImportError:
+        raise MissingDependency(f"{path}: YAML configs need pyyaml (pip install pyyaml), or use TOML") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (at line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{path}: invalid YAML: {getattr(exc, 'problem', None) or exc}{where}") from None
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_submodel, get_args(annotation))), None)
+
+
+def _locate(loc: tuple[Any, ...], model: type[BaseModel]) -> tuple[str, list[str], type[BaseModel] | None]:
+    """``("embedders", 1, "size")`` -> ``("[[embedders]] #2", ["size"], EmbedderConfig)``."""
+    header, keys, owner = "", [], model
+    for key in loc:
+        if isinstance(key, int):
+            if keys:
+                keys[-1] += f"[{key}]"
+            else:
+                header += f" #{key + 1}"
+            continue
+        field = owner.model_fields.get(key) if owner is not None else None
+        if header:
+            keys.append(str(key))
+        else:
+            many = field is not None and get_origin(field.annotation) in (tuple, list)
+            header = f"[[{key}]]" if many else f"[{key}]"
+        owner = _submodel(field.annotation) if field is not None else None
+    return header, keys, owner
+
+
+def _describe(error: Any, model: type[BaseModel]) -> str:
+    """One pydantic error as 'where: what'; unknown keys come with the valid ones."""
+    loc = tuple(error["loc"])
+    if error["type"] in ("extra_forbidden", "missing") and loc:
+        header, keys, owner = _locate(loc[:-1], model)
+        name = ".".join([*keys, str(loc[-1])])
+        if error["type"] == "missing" and not header:
+            return f"missing required section {_locate(loc, model)[0]}"
+        if error["type"] == "missing":
+            return f"{header} missing required key {name!r}"
+        valid = ", ".join(owner.model_fields) if owner is not None else ""
+        if not header:
+            return f"unknown section [{name}]; valid sections: {valid}"
+        return f"{header} unknown key {name!r}; valid keys: {valid}"
+    header, keys, _ = _locate(loc, model)
+    where = " ".join(filter(None, [header, ".".join(keys)]))
+    message = re.sub(r"^(Value|Assertion) error, ", "", error["msg"])
+    return f"{where}: {message}" if where else message

@@ -1,0 +1,60 @@
+"""``load_corpus``: one entry point that picks the loader from the path or an explicit format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args
+
+from harness.corpus.beir import load_beir
+from harness.corpus.folder import load_folder, text_files
+from harness.corpus.jsonl import load_jsonl
+from harness.corpus.model import Corpus
+from harness.errors import ConfigError, CorpusError
+
+Format = Literal["auto", "beir", "folder", "jsonl"]
+FORMATS: tuple[str, ...] = get_args(Format)
+
+
+def load_corpus(
+    path: str | Path,
+    *,
+    format: Format = "auto",
+    split_field: str | None = None,
+    query_type_field: str | None = None,
+    name: str | None = None,
+) -> Corpus:
+    """Load and validate a corpus; raises :class:`CorpusError` naming file, line and problem.
+
+    ``auto``: a folder with corpus.jsonl (or queries.jsonl / qrels/) is BEIR, a folder of
+    .txt/.md files is a folder corpus, a ``.jsonl`` file is a JSONL of documents.
+    ``split_field`` / ``query_type_field`` default to card.toml's values, else "split" / "query_type".
+    Loading only reads: nothing is written.
+    """
+    if format not in FORMATS:
+        raise ConfigError(f"unknown corpus format {format!r}; valid formats: {', '.join(FORMATS)}")
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(path, "does not exist")
+    chosen = _detect(path) if format == "auto" else format
+    if chosen == "jsonl":
+        if not path.is_file():
+            raise CorpusError(path, "format 'jsonl' needs a .jsonl file, got a folder")
+        return load_jsonl(path, name=name)
+    if not path.is_dir():
+        raise CorpusError(path, f"format {chosen!r} needs a folder, got a file")
+    if chosen == "folder":
+        return load_folder(path, name=name)
+    return load_beir(path, split_field=split_field, query_type_field=query_type_field, name=name)
+
+
+def _detect(path: Path) -> str:
+    if path.is_file():
+        if path.suffix.lower() == ".jsonl":
+            return "jsonl"
+        kind = path.suffix or "suffix-less"
+        raise CorpusError(path, f"cannot tell the corpus format of a {kind} file; pass format= one of {', '.join(FORMATS[1:])}")
+    if any((path / marker).exists() for marker in ("corpus.jsonl", "queries.jsonl", "qrels")):
+        return "beir"
+    if text_files(path):
+        return "folder"
+    raise CorpusError(path, "no corpus.jsonl and no .txt/.md files: not a corpus folder")
