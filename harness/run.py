@@ -1,17 +1,18 @@
-"""``run_eval``: corpus → chunks → embedder → index → retriever → per-query rows → run folder."""
+"""``run_eval``: corpus → chunks → embedder → index → retriever → per-query rows → comparison → run folder."""
 
 from __future__ import annotations
 
 import platform
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Sequence
 
 from rich.console import Console
 
-from harness.config import RunConfig
+from harness.config import CorpusSection, RunConfig
+from harness.corpus import Corpus, load_corpus
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 from harness.metrics.retrieval import score_queries
@@ -25,13 +26,23 @@ VERSIONED = (
 
 
 @dataclass
+class Dataset:
+    """One evaluation set: the loaded corpus and the judged queries of the configured split."""
+
+    name: str
+    corpus: Corpus
+    queries: list[Query]
+    split: str | None
+
+
+@dataclass
 class RunResult:
     run_id: str
     run_dir: Path
     rows: list[Row]
     run_card: dict[str, Any]
     report_path: Path
-    timings: dict[str, float] = field(default_factory=dict)
+    verdict: str | None
 
 
 def versions() -> dict[str, str]:
@@ -44,38 +55,46 @@ def versions() -> dict[str, str]:
     return found
 
 
+def load_dataset(section: CorpusSection, name: str | None = None) -> Dataset:
+    corpus = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
+    queries = corpus.select(section.split)
+    if not queries:
+        raise ConfigError(
+            f"{section.path}: no judged queries in split {section.split!r}; "
+            f"splits present: {', '.join(corpus.splits()) or 'none'}"
+        )
+    return Dataset(name or corpus.name, corpus, queries, section.split)
+
+
 def run_eval(config: RunConfig, *, output: Path | None = None, console: Console | None = None) -> RunResult:
-    """Evaluate every configured embedder on the same queries; publish the run folder atomically."""
-    from harness.corpus import load_corpus
-    from harness.systems import build_system
+    """Evaluate every configured embedder on the same queries of every dataset; publish atomically."""
+    from harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    corpus = load_corpus(config.corpus.path, format=config.corpus.format, query_type_field=config.corpus.query_type_field)
-    timings["load_corpus"] = time.perf_counter() - started
-    queries = corpus.select(config.corpus.split)
-    if not queries:
-        raise ConfigError(
-            f"{config.corpus.path}: no judged queries in split {config.corpus.split!r}; "
-            f"splits present: {', '.join(corpus.splits()) or 'none'}"
+    datasets = [load_dataset(config.corpus)] + [load_dataset(d, d.name) for d in config.datasets]
+    timings["load_corpora"] = time.perf_counter() - started
+    for ds in datasets:
+        console.print(
+            f"dataset [bold]{ds.name}[/]: {len(ds.corpus.documents)} documents, "
+            f"{len(ds.queries)} judged queries (split {ds.split or 'all'})"
         )
-    console.print(
-        f"corpus [bold]{corpus.name}[/]: {len(corpus.documents)} documents, "
-        f"{len(queries)} judged queries (split {config.corpus.split or 'all'})"
-    )
-    depth = config.metrics.depth
     rows: list[Row] = []
     systems: dict[str, Any] = {}
     for spec in config.embedders:
-        system = build_system(config, spec, corpus, console=console)
-        t0 = time.perf_counter()
-        hits = system.retriever.retrieve(queries, k=depth)
-        timings[f"{spec.name}.retrieve"] = time.perf_counter() - t0
-        timings.update({f"{spec.name}.{k}": v for k, v in system.timings.items()})
-        rows.extend(score_rows(spec.name, queries, hits, corpus.qrels, config))
-        systems[spec.name] = system.describe()
-    run_id = make_run_id(config, corpus.fingerprint, systems)
+        embedder = load_embedder(config, spec, console=console)
+        for ds in datasets:
+            system = build_system(config, spec, embedder, ds.corpus, console=console)
+            t0 = time.perf_counter()
+            hits = system.retriever.retrieve(ds.queries, k=config.metrics.depth)
+            prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
+            timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
+            timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
+            rows.extend(score_rows(spec.name, ds, hits, config))
+            systems.setdefault(spec.name, {**system.describe(), "indexes": {}})["indexes"][ds.name] = system.index_info
+    run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems)
+    comparison = compare(config, rows, console)
     timings["total"] = time.perf_counter() - started
     run_card = {
         "run_id": run_id,
@@ -83,30 +102,31 @@ def run_eval(config: RunConfig, *, output: Path | None = None, console: Console 
         "seed": config.run.seed,
         "config_fingerprint": config.fingerprint(),
         "config": config.model_dump(mode="json"),
-        "corpus": {
-            "name": corpus.name,
-            "source": corpus.source,
-            "fingerprint": corpus.fingerprint,
-            "documents": len(corpus.documents),
-            "queries": len(queries),
-            "split": config.corpus.split,
-        },
+        "corpus": describe_dataset(datasets[0]),
+        "datasets": [describe_dataset(ds) for ds in datasets],
         "systems": systems,
+        "baseline": config.baseline,
         "metrics": [m.label for m in config.metrics.specs],
         "versions": versions(),
         "timings": timings,
     }
-    return publish(config, run_id, rows, run_card, output=output, console=console)
+    return publish(config, run_id, rows, run_card, comparison, output=output)
 
 
-def score_rows(
-    system: str,
-    queries: Sequence[Query],
-    hits: dict[str, list],
-    qrels: dict[str, dict[str, int]],
-    config: RunConfig,
-) -> list[Row]:
-    judged = {q.qid: dict(qrels.get(q.qid, {})) for q in queries}
+def describe_dataset(ds: Dataset) -> dict[str, Any]:
+    return {
+        "name": ds.name,
+        "source": ds.corpus.source,
+        "fingerprint": ds.corpus.fingerprint,
+        "documents": len(ds.corpus.documents),
+        "queries": len(ds.queries),
+        "split": ds.split,
+    }
+
+
+def score_rows(system: str, ds: Dataset, hits: dict[str, list], config: RunConfig) -> list[Row]:
+    """One row per judged query: its metrics, its ranked hits and its relevant documents."""
+    judged = {q.qid: dict(ds.corpus.qrels.get(q.qid, {})) for q in ds.queries}
     run = {qid: {h.doc_id: h.score for h in hits.get(qid, [])} for qid in judged}
     per_query = score_queries(judged, run, config.metrics.specs)
     return [
@@ -119,20 +139,33 @@ def score_rows(
             metrics=per_query[q.qid],
             hits=tuple(hits.get(q.qid, [])),
             relevant={d: s for d, s in judged[q.qid].items() if s > 0},
-            meta=dict(q.meta),
+            meta={**q.meta, "dataset": ds.name},
         )
-        for q in queries
+        for q in ds.queries
     ]
 
 
-def make_run_id(config: RunConfig, corpus_fp: str, systems: dict[str, Any]) -> str:
+def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
+    """Baseline vs every other embedder, when there are two or more."""
+    if len(config.embedders) < 2:
+        return None
+    from harness.compare import compare_rows
+
+    settings = config.compare.model_dump(exclude={"baseline"})
+    comparison = compare_rows(rows, baseline=config.baseline, policy=config.policy, **settings)
+    console.print(f"verdict: [bold]{comparison.verdict.value}[/]")
+    return comparison
+
+
+def make_run_id(config: RunConfig, corpus_fps: Sequence[str], systems: dict[str, Any]) -> str:
     """``<name>-<hash>``: the same settings, data and models give the same id on any machine."""
-    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path"}, "cache": {"path"}, "embedders": {"__all__": {"model"}}}
+    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path"}, "cache": {"path"},
+             "embedders": {"__all__": {"model"}}, "datasets": {"__all__": {"path"}}}
     settings = config.model_dump(mode="json", exclude=where)
     key = stable_hash(
         {
             "settings": settings,
-            "corpus": corpus_fp,
+            "corpora": list(corpus_fps),
             "systems": {n: s.get("fingerprint") for n, s in systems.items()},
             "seed": config.run.seed,
         },
@@ -146,22 +179,21 @@ def publish(
     run_id: str,
     rows: list[Row],
     run_card: dict[str, Any],
+    comparison: Any,
     *,
     output: Path | None,
-    console: Console,
 ) -> RunResult:
+    """Write rows, run card and reports into a staging folder, then rename it into place."""
     from harness.report import build_report, write_report
 
     staged = StagedRun(output or config.run.output, run_id)
     try:
         staged.write_rows(rows)
         staged.write_json(RUN_CARD, run_card)
-        report = build_report(rows, run_card)
-        write_report(staged.path, report)
+        write_report(staged.path, build_report(rows, run_card, comparison))
         final = staged.publish()
     except BaseException:
         staged.discard()
         raise
-    return RunResult(run_id, final, rows, run_card, final / "report.html", run_card["timings"])
-
-
+    verdict = comparison.verdict.value if comparison is not None else None
+    return RunResult(run_id, final, rows, run_card, final / "report.html", verdict)

@@ -1,4 +1,4 @@
-"""Composition root: one configured embedder → chunker, cached embedder, Chroma index, LlamaIndex retriever."""
+"""Composition root: a configured embedder → cached embedder, chunker, Chroma index, LlamaIndex retriever."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from harness.protocols import Chunker, Embedder, Retriever
 
 @dataclass
 class System:
-    """Everything needed to answer queries with one embedder, plus how it was built."""
+    """Everything needed to answer queries of one corpus with one embedder, plus how it was built."""
 
     name: str
-    embedder: Embedder
+    embedder: CachedEmbedder
     chunker: Chunker
     retriever: Retriever
     index_info: dict[str, Any]
@@ -31,7 +31,6 @@ class System:
             "fingerprint": self.embedder.fingerprint(),
             "embedder": dict(self.embedder.describe()),
             "chunker": self.chunker.fingerprint(),
-            "index": self.index_info,
         }
 
 
@@ -45,29 +44,40 @@ def build_chunker(config: RunConfig) -> Chunker:
     return SentenceSplitterChunker(size=config.chunking.size, overlap=config.chunking.overlap)
 
 
-def build_embedder(spec: EmbedderConfig) -> Embedder:
-    from adapters.embedders.factory import build_embedder as factory
+def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) -> CachedEmbedder:
+    """The configured adapter behind the on-disk embedding cache (the model itself loads lazily)."""
+    cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
+    embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
+    what = spec.model if spec.kind in ("sentence-transformers", "openai") else ""
+    console.print(f"embedder [bold]{spec.name}[/]: {spec.kind} {what} [dim](fingerprint {embedder.fingerprint()})[/]")
+    return embedder
 
-    return factory(spec.kind, **spec.adapter_options())
+
+def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache | None = None) -> Embedder:
+    """The adapter ``spec`` names. ``kind = "degraded"`` wraps the embedder its ``of`` names, served from
+    ``cache`` when given (so the noise is added to cached vectors rather than to a fresh encode)."""
+    from adapters.embedders.factory import build_embedder
+
+    options = spec.adapter_options()
+    if spec.kind == "degraded":
+        inner = build_adapter(config, config.embedder(options.pop("of")), cache)
+        options["inner"] = inner if cache is None else CachedEmbedder(inner, cache)
+    return build_embedder(spec.kind, **options)
 
 
-def build_system(config: RunConfig, spec: EmbedderConfig, corpus: Corpus, *, console: Console) -> System:
-    """Embed the corpus (or reuse the cached vectors and collection) and open the retriever."""
+def build_system(
+    config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console
+) -> System:
+    """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever."""
     from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
     from adapters.stores.chroma import ChromaStore
 
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
-    embedder = CachedEmbedder(build_embedder(spec), cache)
     chunker = build_chunker(config)
-    fingerprint = embedder.fingerprint()
-    timings["load_embedder"] = time.perf_counter() - t0
-    console.print(f"embedder [bold]{spec.name}[/]: {spec.kind} {spec.model} (fingerprint {fingerprint})")
     store = ChromaStore(path=config.store.path, host=config.store.host, port=config.store.port)
     t0 = time.perf_counter()
+    hits_before, misses_before = embedder.hits, embedder.misses
     index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store, console=console)
-    timings["index"] = time.perf_counter() - t0
+    timings = {"index": time.perf_counter() - t0}
     retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
-    info = {**stats, "cache_hits": embedder.hits, "cache_misses": embedder.misses}
+    info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}
     return System(spec.name, embedder, chunker, retriever, info, timings)

@@ -14,7 +14,11 @@ def eval_command(
     config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config (TOML)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Override [run] output folder."),
 ) -> None:
-    """Evaluate the configured embedders over the corpus; write rows, summary, run card and HTML report."""
+    """Evaluate the configured embedders; write rows, summary, run card and the HTML report.
+
+    With two or more embedders the first (or [compare] baseline) is compared with the others and
+    the command exits 1 when the regression policy's verdict is fail.
+    """
     from harness.cli.common import console, fail_on_user_error
     from harness.config import load_config
     from harness.run import run_eval
@@ -23,3 +27,5 @@ def eval_command(
         cfg = load_config(config)
         result = run_eval(cfg, output=output, console=console())
     console().print(f"[bold green]report[/]: {result.report_path}")
+    if result.verdict == "fail":
+        raise typer.Exit(code=1)

@@ -50,7 +50,7 @@ def test_unknown_key_message_matches_documented_form(write, minimal) -> None:
 def test_unknown_section_lists_sections(write, minimal) -> None:
     message = error_of(write(minimal + "\n[chunkng]\nsize = 3\n"))
     assert message.endswith(
-        "unknown section [chunkng]; valid sections: run, corpus, chunking, embedders, store, cache, metrics"
+        "unknown section [chunkng]; valid sections: run, corpus, chunking, embedders, store, cache, metrics, datasets, compare, policy"
     )
 
 

@@ -126,7 +126,7 @@ def test_defaults_and_paths_relative_to_config_folder(write, minimal) -> None:
     assert (cfg.run.name, cfg.run.seed, cfg.run.offline) == ("my-run", 0, True)
     assert cfg.run.output == folder / "reports"
     assert cfg.corpus.path == folder / "data"
-    assert (cfg.corpus.format, cfg.corpus.split, cfg.corpus.query_type_field) == ("auto", "test", "query_type")
+    assert (cfg.corpus.format, cfg.corpus.split, cfg.corpus.query_type_field) == ("auto", "test", None)
     assert (cfg.chunking.strategy, cfg.chunking.size, cfg.chunking.overlap) == ("sentence", 256, 32)
     (emb,) = cfg.embedders
     assert (emb.kind, emb.model, emb.normalize, emb.batch_size, emb.max_length) == (

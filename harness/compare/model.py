@@ -1,0 +1,181 @@
+"""Frozen results of a comparison: one test per metric x slice, flips, one pair per candidate x dataset."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from harness.compare.policy import RegressionPolicy, Verdict
+
+ALL = "all"
+
+
+@dataclass(frozen=True, order=True)
+class SliceKey:
+    """A group of queries: ``all``, a metadata value (``query_type=howto``) or an automatic tag."""
+
+    field: str
+    value: str
+
+    @property
+    def label(self) -> str:
+        return ALL if self.field == ALL else f"{self.field}={self.value}"
+
+
+OVERALL = SliceKey(ALL, ALL)
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+@dataclass(frozen=True)
+class MetricTest:
+    """Candidate vs baseline on one metric and one slice, with its verdict under the policy."""
+
+    metric: str
+    slice: SliceKey
+    n: int
+    baseline_mean: float
+    candidate_mean: float
+    delta: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_adjusted: float
+    wins: int
+    ties: int
+    losses: int
+    max_drop: float
+    alpha: float
+    deciding: bool
+    verdict: Verdict
+    reason: str
+
+    @property
+    def significant(self) -> bool:
+        return self.p_adjusted < self.alpha
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: _num(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        data["slice"] = self.slice.label
+        data["verdict"] = self.verdict.value
+        return data
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A relevant document that left (``lost``) or entered (``gained``) the top K."""
+
+    direction: str
+    qid: str
+    query: str
+    query_type: str | None
+    doc_id: str
+    grade: int
+    baseline_rank: int | None
+    candidate_rank: int | None
+    baseline_top: tuple[str, ...]
+    candidate_top: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["baseline_top"] = list(self.baseline_top)
+        data["candidate_top"] = list(self.candidate_top)
+        return data
+
+
+@dataclass(frozen=True)
+class PairComparison:
+    """One candidate against the baseline on one dataset."""
+
+    dataset: str
+    baseline: str
+    candidate: str
+    n_paired: int
+    unpaired: int
+    flip_k: int
+    tests: tuple[MetricTest, ...]
+    flips: tuple[Flip, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.worst([t.verdict for t in self.tests if t.deciding])
+
+    @property
+    def metrics(self) -> list[str]:
+        return list(dict.fromkeys(t.metric for t in self.tests))
+
+    @property
+    def slices(self) -> list[SliceKey]:
+        return list(dict.fromkeys(t.slice for t in self.tests))
+
+    def test(self, metric: str, slice_label: str = ALL) -> MetricTest | None:
+        return next((t for t in self.tests if t.metric == metric and t.slice.label == slice_label), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+            "verdict": self.verdict.value,
+            "n_paired": self.n_paired,
+            "unpaired": self.unpaired,
+            "flip_k": self.flip_k,
+            "tests": [t.to_json() for t in self.tests],
+            "flips": [f.to_json() for f in self.flips],
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every candidate against the baseline on every dataset, under one policy and one test."""
+
+    baseline: str
+    candidates: tuple[str, ...]
+    datasets: tuple[str, ...]
+    test: str
+    n_resamples: int
+    confidence_level: float
+    seed: int
+    policy: RegressionPolicy
+    pairs: tuple[PairComparison, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.worst([p.verdict for p in self.pairs])
+
+    def deciding_problems(self) -> list[tuple[PairComparison, MetricTest]]:
+        """Deciding tests that warn or fail, worst first."""
+        found = [(p, t) for p in self.pairs for t in p.tests if t.deciding and t.verdict is not Verdict.PASS]
+        return sorted(found, key=lambda pt: (-pt[1].verdict.severity, pt[1].delta))
+
+    def resolution_warning(self) -> str | None:
+        """Says so when permutation p-values are too coarse for any corrected p to reach alpha."""
+        if self.test != "permutation" or self.policy.correction == "none" or not self.pairs:
+            return None
+        family = max(sum(t.deciding for t in p.tests) for p in self.pairs)
+        floor = 2 * family / (self.n_resamples + 1)  # two-sided Monte Carlo p >= 2 / (R + 1)
+        if floor < self.policy.alpha:
+            return None
+        return (
+            f"with {family} deciding tests per pair and {self.n_resamples} permutations the smallest corrected "
+            f"p-value is about {floor:.3g} >= alpha {self.policy.alpha:g}: no drop can be significant; "
+            f"raise n_resamples or use the t-test"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict.value,
+            "resolution_warning": self.resolution_warning(),
+            "baseline": self.baseline,
+            "candidates": list(self.candidates),
+            "datasets": list(self.datasets),
+            "test": self.test,
+            "n_resamples": self.n_resamples,
+            "confidence_level": self.confidence_level,
+            "seed": self.seed,
+            "policy": self.policy.model_dump(mode="json"),
+            "pairs": [p.to_json() for p in self.pairs],
+        }

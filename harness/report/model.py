@@ -1,0 +1,104 @@
+"""The Report: everything a renderer needs, computed once from rows, run card and comparison."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping, Sequence
+
+from harness import __version__
+from harness.compare.model import Comparison
+from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
+from harness.types import Row
+
+TrainingCurves = Mapping[str, Sequence[Mapping[str, float | None]]]
+"""``{system: [{"epoch": 1, "train": 0.9, "dev": 0.7}, ...]}``."""
+Latency = Mapping[str, Mapping[str, float]]
+"""``{system: {"p50_ms": 3.1, "p95_ms": 6.0, ...}}``."""
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    run_id: str
+    created: str
+    rows: tuple[Row, ...]
+    run_card: Mapping[str, Any]
+    metrics: tuple[str, ...]
+    primary: str | None
+    summaries: tuple[SystemSummary, ...]
+    comparison: Comparison | None = None
+    training_curves: TrainingCurves = field(default_factory=dict)
+    latency: Latency = field(default_factory=dict)
+    version: str = __version__
+
+    @property
+    def systems(self) -> list[str]:
+        return list(dict.fromkeys(s.system for s in self.summaries))
+
+    @property
+    def datasets(self) -> list[str]:
+        return list(dict.fromkeys(s.dataset for s in self.summaries))
+
+    @property
+    def verdict(self) -> str | None:
+        return self.comparison.verdict.value if self.comparison else None
+
+
+def _normalise_curves(curves: Any) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Accept ``[points]`` (one unnamed run) or ``{system: [points]}``."""
+    if not curves:
+        return {}
+    if isinstance(curves, Mapping):
+        return {str(k): tuple(dict(p) for p in v) for k, v in curves.items() if v}
+    return {"training": tuple(dict(p) for p in curves)}
+
+
+def _derived_latency(run_card: Mapping[str, Any], rows: Sequence[Row]) -> dict[str, dict[str, float]]:
+    """Mean retrieval time per query from the run card's ``timings["<system>.retrieve"]`` seconds."""
+    timings = run_card.get("timings") or {}
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.system] = counts.get(row.system, 0) + 1
+    return {
+        s: {"retrieve_ms_per_query": 1000.0 * float(timings[f"{s}.retrieve"]) / n}
+        for s, n in counts.items()
+        if isinstance(timings.get(f"{s}.retrieve"), (int, float))
+    }
+
+
+def build_report(
+    rows: Iterable[Row],
+    run_card: Mapping[str, Any] | None = None,
+    comparison: Comparison | None = None,
+    *,
+    training_curves: TrainingCurves | Sequence[Mapping[str, Any]] | None = None,
+    latency: Latency | None = None,
+    title: str | None = None,
+    primary: str | None = None,
+    slice_fields: Sequence[str] = ("query_type",),
+    worst_n: int = 10,
+) -> Report:
+    """Summarise rows (one or many systems, one or many datasets) into a renderable Report.
+
+    Training curves and latency default to the run card's ``training_curves`` / ``latency`` keys;
+    without a ``latency`` key, per-query retrieval time comes from ``timings["<system>.retrieve"]``.
+    """
+    rows = tuple(rows)
+    card = dict(run_card or {})
+    metrics = metric_labels(rows)
+    primary = primary if primary in metrics else primary_metric(metrics)
+    run_id = str(card.get("run_id", "unsaved-run"))
+    return Report(
+        title=title or f"ragshift report: {card.get('name') or run_id}",
+        run_id=run_id,
+        created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        rows=rows,
+        run_card=card,
+        metrics=tuple(metrics),
+        primary=primary,
+        summaries=summarize(rows, metrics, primary, slice_fields=slice_fields, worst_n=worst_n),
+        comparison=comparison,
+        training_curves=_normalise_curves(training_curves if training_curves is not None else card.get("training_curves")),
+        latency=dict(latency if latency is not None else card.get("latency") or _derived_latency(card, rows)),
+    )

@@ -1,0 +1,111 @@
+"""The statistics agree with scipy on known inputs; Holm matches a hand-worked example."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from harness.compare.stats import adjust_p_values, bootstrap_ci, holm, paired_compare, paired_p_value
+
+
+def _mean_diff(x, y, axis=-1):
+    return np.mean(y - x, axis=axis)
+
+
+@pytest.fixture()
+def paired():
+    rng = np.random.default_rng(7)
+    base = rng.uniform(0, 1, 80)
+    cand = np.clip(base + rng.normal(0.05, 0.15, 80), 0, 1)
+    return base, cand
+
+
+def test_t_test_p_equals_scipy(paired):
+    base, cand = paired
+    p = paired_p_value(base, cand, test="t-test", n_resamples=1, seed=0)
+    assert p == pytest.approx(stats.ttest_rel(cand, base).pvalue, rel=1e-12)
+
+
+def test_permutation_p_equals_scipy_with_same_seed(paired):
+    base, cand = paired
+    expected = stats.permutation_test(
+        (base, cand), _mean_diff, permutation_type="samples", vectorized=True,
+        n_resamples=499, rng=np.random.default_rng(3),
+    ).pvalue
+    assert paired_p_value(base, cand, test="permutation", n_resamples=499, seed=3) == pytest.approx(expected)
+    assert paired_p_value(base, cand, test="permutation", n_resamples=499, seed=3) == paired_p_value(
+        base, cand, test="permutation", n_resamples=499, seed=3
+    )
+
+
+def test_permutation_is_exact_for_few_pairs():
+    base = np.zeros(8)
+    cand = np.arange(1, 9) / 10  # every pair favours the candidate: 2 of 2**8 sign patterns are as extreme
+    assert paired_p_value(base, cand, test="permutation", n_resamples=999, seed=0) == pytest.approx(2 / 256)
+
+
+def test_all_ties_give_p_one_and_zero_width_ci():
+    x = np.array([0.2, 0.5, 0.9, 1.0])
+    for test in ("t-test", "permutation"):
+        assert paired_p_value(x, x.copy(), test=test, n_resamples=99, seed=0) == 1.0
+    assert bootstrap_ci(x, x + 0.1, confidence=0.95, n_resamples=99, seed=0) == pytest.approx((0.1, 0.1))
+
+
+def test_bootstrap_ci_is_scipys_paired_bca(paired):
+    base, cand = paired
+    expected = stats.bootstrap(
+        (base, cand), _mean_diff, paired=True, vectorized=True, n_resamples=999,
+        confidence_level=0.9, rng=np.random.default_rng(5),
+    ).confidence_interval
+    low, high = bootstrap_ci(base, cand, confidence=0.9, n_resamples=999, seed=5)
+    assert (low, high) == pytest.approx((expected.low, expected.high))
+
+
+def test_bootstrap_ci_covers_the_true_difference():
+    true_diff, covered, reps = 0.08, 0, 40
+    for seed in range(reps):
+        rng = np.random.default_rng(100 + seed)
+        base = rng.normal(0.5, 0.2, 60)
+        cand = base + rng.normal(true_diff, 0.1, 60)
+        low, high = bootstrap_ci(base, cand, confidence=0.95, n_resamples=499, seed=seed)
+        covered += low <= true_diff <= high
+    assert covered >= 0.85 * reps  # nominal 95%; a broken CI (e.g. around 0) covers almost never
+
+
+def test_paired_compare_counts_and_means():
+    base = [0.0, 0.5, 1.0, 0.3, 0.3]
+    cand = [1.0, 0.5, 0.0, 0.6, 0.3]
+    r = paired_compare(base, cand, test="t-test", n_resamples=99, confidence=0.95, seed=0)
+    assert (r.n, r.wins, r.ties, r.losses) == (5, 2, 2, 1)
+    assert r.baseline_mean == pytest.approx(0.42)
+    assert r.candidate_mean == pytest.approx(0.48)
+    assert r.delta == pytest.approx(0.06)
+    assert r.ci_low <= r.delta <= r.ci_high
+    with pytest.raises(ValueError):
+        paired_compare([1.0], [1.0, 2.0], test="t-test", n_resamples=9, confidence=0.95, seed=0)
+
+
+def test_holm_textbook_example():
+    # Sorted: 0.005*4=0.02, 0.01*3=0.03, 0.03*2=0.06, 0.04*1=0.04 -> monotone: 0.02, 0.03, 0.06, 0.06
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert holm(p) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm([0.5, 0.9]) == pytest.approx([1.0, 1.0])  # capped at 1
+    assert list(holm([])) == []
+
+
+def test_holm_controls_like_bonferroni_at_the_smallest_p():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 1, 30)
+    adj = holm(p)
+    assert adj[np.argmin(p)] == pytest.approx(min(1.0, 30 * p.min()))
+    assert np.all(adj >= p)
+    order = np.argsort(p)
+    assert np.all(np.diff(adj[order]) >= 0)
+
+
+def test_adjust_p_values_methods():
+    p = [0.01, 0.02, 0.03, 0.2]
+    assert adjust_p_values(p, "bh") == pytest.approx(stats.false_discovery_control(p, method="bh"))
+    assert adjust_p_values(p, "none") == pytest.approx(p)
+    assert adjust_p_values(p, "holm") == pytest.approx(holm(p))
