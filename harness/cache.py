@@ -17,7 +17,7 @@ import numpy as np
 
 from harness.errors import RagshiftError
 from harness.fingerprint import text_hash
-from harness.protocols import Embedder
+from harness.protocols import Embedder, document_fingerprint
 
 Kind = Literal["q", "d"]
 
@@ -168,13 +168,16 @@ class CachedEmbedder:
     def fingerprint(self) -> str:
         return self.inner.fingerprint()
 
+    def document_fingerprint(self) -> str:
+        return document_fingerprint(self.inner)
+
     def describe(self) -> Mapping[str, Any]:
         return {**self.inner.describe(), "dimension": self.dimension, "cache": str(self.cache.path)}
 
     def _embed(self, kind: Kind, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        fingerprint = self.inner.fingerprint()
+        fingerprint = self.inner.fingerprint() if kind == "q" else document_fingerprint(self.inner)
         hashes = [text_hash(t) for t in texts]
         found = self.cache.get(fingerprint, kind, hashes)
         missing = {h: t for h, t in zip(hashes, texts) if h not in found}

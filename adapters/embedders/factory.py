@@ -31,11 +31,25 @@ def _llamaindex() -> Callable[..., Embedder]:
     return build_llamaindex
 
 
+def _query_adapter() -> Callable[..., Embedder]:
+    from adapters.training.query_adapter import build_query_adapter
+
+    return build_query_adapter
+
+
+def _degraded() -> Callable[..., Embedder]:
+    from harness.testing.degraded import NoisyEmbedder
+
+    return NoisyEmbedder
+
+
 BUILDERS: dict[str, Callable[[], Callable[..., Embedder]]] = {
     "sentence-transformers": _sentence_transformers,
     "openai": _openai,
     "llamaindex": _llamaindex,
     "keyword": _keyword,
+    "degraded": _degraded,
+    "query-adapter": _query_adapter,
 }
 
 

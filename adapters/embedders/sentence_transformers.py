@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 # Files whose bytes decide the vectors: weights (any module's) and tokenizer vocabularies.
 _BINARY_PATTERNS = ("*.safetensors", "pytorch_model*.bin", "vocab.txt", "merges.txt", "*.model")
 _IGNORED_DIRS = ("onnx", "openvino", "runs", ".git", ".cache")
-_IGNORED_JSON = {"data_config.json", "trainer_state.json"}
+# Training records carry timings: two identical trainings must still fingerprint alike.
+_IGNORED_JSON = {"data_config.json", "trainer_state.json", "ragshift_finetune.json", "ragshift_training.json"}
 # Keys that change when an identical model is re-saved by another library version.
 _VOLATILE_KEYS = {"__version__", "transformers_version", "_name_or_path"}
 

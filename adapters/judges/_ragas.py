@@ -12,8 +12,14 @@ from ragas.metrics.base import SingleTurnMetric
 from ragas.run_config import RunConfig
 
 from harness.answers.sample import AnswerSample, Verdict
+from harness.runtime import prepare_environment
 
 RAGAS_VERSION = metadata.version("ragas")
+
+
+def quiet() -> None:
+    """Telemetry off and tiktoken pointed at bundled files, unless the user set them (ragas reads them on use)."""
+    prepare_environment()
 
 
 def to_ragas(sample: AnswerSample, *, reference: str | None = None, response: str | None = None) -> SingleTurnSample:

@@ -13,7 +13,7 @@ from ragas.metrics._faithfulness import Faithfulness
 from ragas.metrics.base import MetricWithEmbeddings, SingleTurnMetric
 from ragas.run_config import RunConfig
 
-from adapters.judges._ragas import RAGAS_VERSION, run_metric, to_ragas
+from adapters.judges._ragas import RAGAS_VERSION, quiet, run_metric, to_ragas
 from harness.answers.metrics import JUDGED
 from harness.answers.sample import AnswerSample, Verdict
 from harness.errors import ConfigError
@@ -49,6 +49,7 @@ class RagasLLMJudge:
         max_workers: int = 4,
         embedding_model: str | None = None,
     ) -> None:
+        quiet()
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.temperature = temperature

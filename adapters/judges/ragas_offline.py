@@ -13,7 +13,7 @@ from ragas.metrics._string import ExactMatch, NonLLMStringSimilarity, StringPres
 from ragas.metrics.base import SingleTurnMetric
 from ragas.run_config import RunConfig
 
-from adapters.judges._ragas import RAGAS_VERSION, run_metric, to_ragas
+from adapters.judges._ragas import RAGAS_VERSION, quiet, run_metric, to_ragas
 from harness.answers.metrics import MENU, OFFLINE
 from harness.answers.sample import AnswerSample, Verdict
 from harness.errors import ConfigError
@@ -47,6 +47,7 @@ class RagasOfflineScorer:
     """
 
     def __init__(self, *, max_workers: int = 8) -> None:
+        quiet()
         self._run_config = RunConfig(max_workers=max_workers)
         self._metrics: dict[str, SingleTurnMetric] = {}
 

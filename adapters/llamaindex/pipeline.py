@@ -18,7 +18,7 @@ from adapters.stores.chroma import ChromaIndex, ChromaStore
 from harness.corpus.model import Corpus
 from harness.errors import ConfigError
 from harness.naming import collection_name
-from harness.protocols import Chunker, Embedder
+from harness.protocols import Chunker, Embedder, document_fingerprint
 from harness.types import Chunk, Hit, Query
 
 
@@ -37,7 +37,7 @@ def build_index(
     Returns the index and stats: collection, chunks, reused, added, seconds.
     """
     start = perf_counter()
-    corpus_fp, chunker_fp, embedder_fp = corpus.documents_fingerprint, chunker.fingerprint(), embedder.fingerprint()
+    corpus_fp, chunker_fp, embedder_fp = corpus.documents_fingerprint, chunker.fingerprint(), document_fingerprint(embedder)
     index = store.open_index(
         collection_name(corpus_fp, chunker_fp, embedder_fp),
         embedder_fingerprint=embedder_fp,
@@ -101,7 +101,7 @@ class LlamaIndexRetriever:
     def __init__(self, index: ChromaIndex, embedder: Embedder, *, fanout: int = 3) -> None:
         if fanout < 1:
             raise ConfigError(f"fanout must be >= 1, got {fanout}")
-        index.require_embedder(embedder.fingerprint())
+        index.require_embedder(document_fingerprint(embedder))
         self._embedder = embedder
         self._count = index.count
         self.fanout = fanout

@@ -13,24 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
 from harness.errors import FingerprintMismatch, RagshiftError
 from harness.fingerprint import stable_hash
-from harness.protocols import Embedder
+from harness.protocols import Embedder, document_fingerprint
 
 WEIGHTS = "query_adapter.safetensors"
 META = "query_adapter.json"
-
-
-def document_fingerprint(embedder: Embedder) -> str:
-    """What an embedder's document vectors depend on (its full fingerprint unless it says otherwise)."""
-    method = getattr(embedder, "document_fingerprint", None)
-    return method() if callable(method) else embedder.fingerprint()
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -54,7 +49,7 @@ class QueryAdapterEmbedder:
         self.source = source
 
     @classmethod
-    def load(cls, directory: Path | str, base: Embedder) -> "QueryAdapterEmbedder":
+    def load(cls, directory: Path | str, base: Embedder) -> QueryAdapterEmbedder:
         """Read a query-adapter directory; the base must be the one it was trained on."""
         directory = Path(directory)
         meta = read_meta(directory)

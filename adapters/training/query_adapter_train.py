@@ -9,9 +9,10 @@ Vectors come from the base Embedder (cache-friendly); only small matrices are tr
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -114,7 +115,7 @@ def train_query_adapter(
             step += 1
         current = snapshot()
         metrics = _evaluate(current, eval_sets, pool, eval_queries)
-        log.append({"epoch": float(epoch), "step": step, "loss": round(float(loss), 6), **metrics})
+        log.append({"epoch": float(epoch), "step": step, "loss": round(loss.item(), 6), **metrics})
         if best_score is None or metrics[primary] > best_score:
             best, best_score = current, metrics[primary]
     final = work_dir / "model"

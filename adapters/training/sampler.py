@@ -9,8 +9,8 @@ document judged relevant to another row's query.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from typing import Callable, Iterator, Sequence
 
 import torch
 from sentence_transformers.base.sampler import DefaultBatchSampler

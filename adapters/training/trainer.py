@@ -3,10 +3,11 @@ checkpoint, resumable from the last checkpoint, reproducible with a fixed seed o
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from datasets import Dataset
 from rich.console import Console
@@ -18,8 +19,8 @@ from sentence_transformers.sentence_transformer.training_args import (
     SentenceTransformerTrainingArguments,
 )
 from transformers import PrinterCallback, TrainerCallback
-from transformers.utils import logging as hf_logging
 from transformers.trainer_utils import get_last_checkpoint
+from transformers.utils import logging as hf_logging
 
 from adapters.training.encode import column_prompts, load_model
 from adapters.training.evaluator import PoolEvaluator
@@ -97,6 +98,39 @@ def _no_hf_progress() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
+def _arguments(
+    cfg: FinetuneConfig, training_set: TrainingSet, model: SentenceTransformer, checkpoints: Path, *, resuming: bool,
+    has_dev: bool,
+) -> SentenceTransformerTrainingArguments:
+    """Evaluate and checkpoint every epoch (and the base model first); keep the best by dev nDCG@10."""
+    in_batch_negatives = cfg.loss == "mnrl"
+    sampler = conflict_free(training_set.occupies, training_set.forbids) if in_batch_negatives else None
+    return SentenceTransformerTrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps or -1,
+        per_device_train_batch_size=cfg.batch_size,
+        learning_rate=cfg.lr,
+        warmup_steps=cfg.warmup,
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        batch_sampler=sampler or BatchSamplers.BATCH_SAMPLER,
+        prompts=column_prompts(model, training_set.columns),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        eval_on_start=not resuming,
+        logging_strategy="epoch",
+        load_best_model_at_end=has_dev,
+        metric_for_best_model=f"eval_{DEV_KEY}" if has_dev else None,
+        greater_is_better=True,
+        save_total_limit=1,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=True,
+        dataloader_num_workers=0,
+    )
+
+
 def train_full(
     *,
     cfg: FinetuneConfig,
@@ -108,42 +142,17 @@ def train_full(
     callbacks: Sequence[TrainerCallback] = (),
 ) -> TrainOutcome:
     """Train into ``work_dir/checkpoints``; save the kept (best-by-dev, else last) model to ``work_dir/model``."""
+    checkpoints = work_dir / CHECKPOINTS
+    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
     with _no_hf_progress():
         model = load_model(cfg.base_model, max_seq_length=cfg.max_seq_length)
-        dataset = Dataset.from_dict(training_set.as_columns())
-        has_dev = "dev" in eval_sets.queries
-        checkpoint_dir = work_dir / CHECKPOINTS
-        last = get_last_checkpoint(str(checkpoint_dir)) if resume and checkpoint_dir.is_dir() else None
-        args = SentenceTransformerTrainingArguments(
-            output_dir=str(checkpoint_dir),
-            num_train_epochs=cfg.epochs,
-            max_steps=cfg.max_steps or -1,
-            per_device_train_batch_size=cfg.batch_size,
-            learning_rate=cfg.lr,
-            warmup_steps=cfg.warmup,
-            seed=cfg.seed,
-            data_seed=cfg.seed,
-            batch_sampler=conflict_free(training_set.occupies, training_set.forbids)
-            if cfg.loss == "mnrl"
-            else BatchSamplers.BATCH_SAMPLER,
-            prompts=column_prompts(model, training_set.columns),
-            eval_strategy="epoch",
-            save_strategy="epoch",
-            eval_on_start=last is None,
-            logging_strategy="epoch",
-            load_best_model_at_end=has_dev,
-            metric_for_best_model=f"eval_{DEV_KEY}" if has_dev else None,
-            greater_is_better=True,
-            save_total_limit=1,
-            report_to="none",
-            disable_tqdm=True,
-            use_cpu=True,
-            dataloader_num_workers=0,
+        args = _arguments(
+            cfg, training_set, model, checkpoints, resuming=last is not None, has_dev="dev" in eval_sets.queries
         )
         trainer = _Trainer(
             model=model,
             args=args,
-            train_dataset=dataset,
+            train_dataset=Dataset.from_dict(training_set.as_columns()),
             loss=build_loss(cfg, model),
             evaluator=PoolEvaluator(eval_sets),
             callbacks=[*([_Progress(console)] if console else []), *callbacks],
@@ -152,10 +161,10 @@ def train_full(
         trainer.train(resume_from_checkpoint=last)
         final = work_dir / "model"
         trainer.model.save(str(final), create_model_card=False)
-        return TrainOutcome(
-            model_dir=final,
-            log_history=list(trainer.state.log_history),
-            steps=trainer.state.global_step,
-            resumed_from=last,
-            best_checkpoint=trainer.state.best_model_checkpoint,
-        )
+    return TrainOutcome(
+        model_dir=final,
+        log_history=list(trainer.state.log_history),
+        steps=trainer.state.global_step,
+        resumed_from=last,
+        best_checkpoint=trainer.state.best_model_checkpoint,
+    )

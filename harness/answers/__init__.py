@@ -1,0 +1,21 @@
+"""Downstream answer quality: generate an answer per query from its retrieved contexts, score it per query.
+
+Answer metrics are labels in ``Row.metrics`` (``answer.rouge_l``, ``ctx.precision``,
+``judge.faithfulness``, ...), so comparisons, slices, policies and reports treat them like
+retrieval metrics. A failed judge verdict is None (and counted in ``meta["answer"]``), never 0.
+"""
+
+from harness.answers.build import AnswerStage, build_answer_stage
+from harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+from harness.answers.changes import AnswerChange, Transfer, changed_answers, retrieval_to_answers
+from harness.answers.config import AnswersConfig, GeneratorConfig, JudgeConfig
+from harness.answers.metrics import DEFAULT_METRICS, JUDGED, MENU, OFFLINE, parse_answer_metrics
+from harness.answers.prompt import PromptTemplate
+from harness.answers.rows import answer_rows, failure_counts, merge_rows
+from harness.answers.sample import AnswerSample, Verdict
+
+__all__ = [
+    "AnswerCache", "AnswerChange", "Transfer", "changed_answers", "retrieval_to_answers", "AnswerSample", "AnswerStage", "AnswersConfig", "CachedGenerator", "CachedJudge",
+    "DEFAULT_METRICS", "GeneratorConfig", "JUDGED", "JudgeConfig", "MENU", "OFFLINE", "PromptTemplate",
+    "Verdict", "answer_rows", "build_answer_stage", "failure_counts", "merge_rows", "parse_answer_metrics",
+]

@@ -102,8 +102,9 @@ class CachedGenerator:
         keys = [stable_hash([fingerprint, [dict(m) for m in p]], length=32) for p in prompts]
         found = self.cache.get("answers", keys)
         todo = {k: p for k, p in zip(keys, prompts) if k not in found}
-        self.hits += len(keys) - sum(k not in found for k in keys)
-        self.misses += sum(k not in found for k in keys)
+        missed = sum(k not in found for k in keys)
+        self.hits += len(keys) - missed
+        self.misses += missed
         if todo:
             answers = self.inner.generate(list(todo.values()))
             fresh = dict(zip(todo, answers))

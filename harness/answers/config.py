@@ -57,7 +57,8 @@ class GeneratorConfig(_Section):
     @model_validator(mode="after")
     def _keys_fit_kind(self) -> GeneratorConfig:
         usable = GENERATOR_OPTIONS[self.kind]
-        stray = sorted(self.model_fields_set - {"kind", *usable})
+        defaults = type(self).model_fields
+        stray = sorted(k for k in self.model_fields_set - {"kind", *usable} if getattr(self, k) != defaults[k].default)
         if stray:
             raise ValueError(f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}")
         missing = [key for key in _REQUIRED.get(self.kind, ()) if not getattr(self, key)]
@@ -114,7 +115,7 @@ class AnswersConfig(_Section):
     def _judge_when_needed(self) -> AnswersConfig:
         judged = [m for m in self.metrics if MENU[m].judged]
         if judged and self.judge is None:
-            raise ValueError(f"{', '.join(judged)} need an LLM judge: add an [answers.judge] table (base_url, model)")
+            raise ValueError(f"{', '.join(judged)}: LLM-judged, so [answers.judge] (base_url, model) is required")
         if "judge.answer_relevancy" in self.metrics and self.judge is not None and not self.judge.embedding_model:
             raise ValueError("judge.answer_relevancy needs [answers.judge] embedding_model (served at its base_url)")
         if self.repeats > 1 and not judged:

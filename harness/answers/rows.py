@@ -65,9 +65,10 @@ def generate_answers(
     with progress_bar(console or Console(quiet=True)) as bar:
         task = bar.add_task("generating answers", total=len(prompts))
         for at in range(0, len(prompts), GENERATE_BATCH):
-            part = generator.generate(prompts[at : at + GENERATE_BATCH])
-            if len(part) != len(prompts[at : at + GENERATE_BATCH]):
-                raise RagshiftError(f"generator returned {len(part)} answers for {len(prompts[at : at + GENERATE_BATCH])} prompts")
+            batch = prompts[at : at + GENERATE_BATCH]
+            part = generator.generate(batch)
+            if len(part) != len(batch):
+                raise RagshiftError(f"generator returned {len(part)} answers for {len(batch)} prompts")
             answers.extend(part)
             bar.advance(task, len(part))
     return answers
@@ -146,7 +147,7 @@ def answer_rows(
                 system=system, qid=query.qid, query=query.text, query_type=query.query_type, split=query.split,
                 metrics={label: (v.value if v is not None else None) for label, v in column.items()},
                 hits=tuple(Hit(h.doc_id, h.score, h.chunk_id) for h in hits_by_qid.get(query.qid, [])[:top_k]),
-                relevant=dict(zip(sample.reference_context_ids, [1] * len(sample.reference_context_ids))),
+                relevant={d: g for d, g in corpus.qrels.get(query.qid, {}).items() if g > 0},
                 meta={**dict(query.meta), "answer": _answer_meta(sample, column)},
             )
         )

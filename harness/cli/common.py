@@ -16,7 +16,7 @@ from harness.runtime import prepare_environment
 
 @lru_cache(maxsize=1)
 def console() -> Console:
-    return Console(stderr=False, highlight=False)
+    return Console(stderr=False, highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -26,5 +26,5 @@ def fail_on_user_error() -> Iterator[None]:
     try:
         yield
     except RagshiftError as exc:
-        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(str(exc))}")
+        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(code=2) from None

@@ -12,7 +12,10 @@ from harness.cli import app
 @app.command("eval")
 def eval_command(
     config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config (TOML)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Override [run] output folder."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Override \\[run] output folder."),
+    allow_leakage: bool = typer.Option(
+        False, "--allow-leakage", help="Evaluate a fine-tuned model on queries overlapping its training data (shown in red)."
+    ),
 ) -> None:
     """Evaluate the configured embedders; write rows, summary, run card and the HTML report.
 
@@ -25,7 +28,7 @@ def eval_command(
 
     with fail_on_user_error():
         cfg = load_config(config)
-        result = run_eval(cfg, output=output, console=console())
+        result = run_eval(cfg, output=output, console=console(), allow_leakage=allow_leakage)
     console().print(f"[bold green]report[/]: {result.report_path}")
     if result.verdict == "fail":
         raise typer.Exit(code=1)

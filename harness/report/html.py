@@ -122,7 +122,8 @@ def _training_charts(report: Report) -> list[dict[str, Any]]:
         ]
         series = {k: [(p.get("epoch", i + 1), p.get(k)) for i, p in enumerate(points)] for k in keys}
         chart = charts.line_chart(series, x_label="epoch", y_label="value", dashed={"train"} & set(keys))
-        out.append({"name": name, "chart": chart, "points": points, "keys": keys})
+        info = report.run_card.get("training", {}).get(name, {})
+        out.append({"name": name, "chart": chart, "points": points, "keys": keys, "info": info})
     return out
 
 

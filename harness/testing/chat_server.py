@@ -1,57 +1,61 @@
 """A real OpenAI-compatible HTTP server on 127.0.0.1 with a deterministic rule-based "model".
 
 Serves ``GET /v1/models``, ``POST /v1/chat/completions`` and ``POST /v1/embeddings``. As a RAG
-generator it answers with the context sentence sharing most words with the question; as a ragas
-judge it splits answers into statements and calls a statement supported when all its words occur
-in the context. ``malformed = True`` makes every chat answer unparsable; ``failures`` lists HTTP
-statuses to answer first. Every request body is recorded.
+generator it answers with the context sentence sharing most words with the question (or, given a
+``generator``, with that model's answer); as a ragas judge it splits answers into statements and
+calls a statement supported when all its words occur in the context. ``malformed = True`` makes
+every chat answer unparsable; ``failures`` lists HTTP statuses to answer first. Every request body
+is recorded. ``ChatServer`` runs in a thread; ``chat_server_process`` runs
+``python -m harness.testing.chat_server`` as a separate process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator, Sequence
 
-_WORD = re.compile(r"[a-z0-9]+")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+from harness.testing.generators import extractive_answer, sentences, words
+
 _RAGAS_INPUT = re.compile(r"\ninput: (\{.*\})\s*\nOutput: ?$", re.S)
+_RAGAS_SCHEMA = re.compile(r"JSON Schema:\n(\{.*?\})Do not use single quotes")
 MALFORMED = 'verdict: {"statements": [oops'
 EMBEDDING_DIM = 64
 
 
-def words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+def judge_answer(data: dict[str, Any], wanted: set[str]) -> dict[str, Any] | None:
+    """Structured output for the ragas prompts this fake understands (None for any other).
 
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
-
-
-def extractive_answer(prompt: str) -> str:
-    """The context sentence with most words in common with the question (first on ties)."""
-    context, _, question = prompt.rpartition("Question:")
-    context = context.split("Context:", 1)[-1]
-    asked = words(question)
-    candidates = sentences(context) or [context.strip()]
-    return max(candidates, key=lambda s: len(words(s) & asked))
-
-
-def judge_answer(data: dict[str, Any]) -> dict[str, Any] | None:
-    """Structured output for the ragas prompts this fake understands (None for any other)."""
-    if {"question", "answer"} <= data.keys():
+    ``wanted`` is the set of top-level keys of the output schema the prompt asks for.
+    """
+    if wanted == {"statements"} and {"question", "answer"} <= data.keys():
         return {"statements": sentences(data["answer"])}
-    if set(data) == {"response"}:
+    if wanted == {"statements"} and {"context", "statements"} <= data.keys():
+        known = words(data["context"])
+        verdicts = [{"statement": s, "reason": "word overlap", "verdict": int(words(s) <= known)} for s in data["statements"]]
+        return {"statements": verdicts}
+    if wanted == {"claims"}:
         return {"claims": sentences(data["response"])}
-    if {"context", "statements"} <= data.keys():
+    if wanted == {"question", "noncommittal"}:
+        return {"question": data["response"], "noncommittal": 0}
+    if wanted == {"reason", "verdict"}:
+        return {"reason": "word overlap", "verdict": int(words(data["answer"]) <= words(data["context"]))}
+    if wanted == {"classifications"}:
         known = words(data["context"])
         return {
-            "statements": [
-                {"statement": s, "reason": "word overlap", "verdict": int(words(s) <= known)} for s in data["statements"]
+            "classifications": [
+                {"statement": s, "reason": "word overlap", "attributed": int(words(s) <= known)}
+                for s in sentences(data["answer"])
             ]
         }
     return None
@@ -71,6 +75,11 @@ class ChatServerState:
     malformed: bool = False
     failures: list[int] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    delay: float = 0.0
+    """Seconds to wait before answering a chat request (to exercise client timeouts)."""
+    generator: Any = None
+    """A ``Generator`` answering RAG prompts instead of the extractive rule (one request at a time)."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def chat_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r.get("messages")]
@@ -80,9 +89,14 @@ class ChatServerState:
         if self.malformed:
             return MALFORMED
         match = _RAGAS_INPUT.search(prompt)
+        if match is None and self.generator is not None:
+            with self._lock:
+                return self.generator.generate([messages])[0]
         if match is None:
             return extractive_answer(prompt)
-        output = judge_answer(json.loads(match.group(1)))
+        schema = _RAGAS_SCHEMA.search(prompt)
+        wanted = set(json.loads(schema.group(1)).get("properties", {})) if schema else set()
+        output = judge_answer(json.loads(match.group(1)), wanted)
         return json.dumps(output) if output is not None else "I cannot answer that."
 
 
@@ -105,6 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"object": "list", "model": body.get("model"), "data": data, "usage": {"prompt_tokens": 0, "total_tokens": 0}})
         if self.path != "/v1/chat/completions":
             return self._send(404, {"error": {"message": f"no route {self.path}"}})
+        time.sleep(self.state.delay)
         content = self.state.answer(body["messages"])
         choices = [
             {"index": i, "message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}
@@ -125,7 +140,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+            pass
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -134,10 +152,10 @@ class _Handler(BaseHTTPRequestHandler):
 class ChatServer:
     """Context manager running the server in a daemon thread; ``base_url`` ends in ``/v1``."""
 
-    def __init__(self, state: ChatServerState | None = None) -> None:
+    def __init__(self, state: ChatServerState | None = None, *, port: int = 0) -> None:
         self.state = state or ChatServerState()
         handler = type("Handler", (_Handler,), {"state": self.state})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -146,11 +164,16 @@ class ChatServer:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
 
     def reset(self, **changes: Any) -> ChatServerState:
-        """Forget recorded requests and set fields (``malformed=``, ``failures=``) for the next test."""
+        """Forget recorded requests and set fields (``malformed=``, ``failures=``, ``delay=``) for the next test."""
         self.state.requests.clear()
         self.state.malformed = changes.get("malformed", False)
         self.state.failures[:] = changes.get("failures", [])
+        self.state.delay = changes.get("delay", 0.0)
         return self.state
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (what the ``python -m`` entry point does)."""
+        self._httpd.serve_forever()
 
     def __enter__(self) -> ChatServer:
         self._thread.start()
@@ -159,3 +182,57 @@ class ChatServer:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+@contextmanager
+def chat_server_process(*args: str, timeout: float = 60.0) -> Iterator[str]:
+    """Run ``python -m harness.testing.chat_server *args`` in a child process; yields its base URL."""
+    root = str(Path(__file__).resolve().parents[2])  # the child imports this repository's harness
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.testing.chat_server", *args], stdout=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        line = _first_line(process, timeout)
+        if not line.startswith("serving "):
+            raise RuntimeError(f"chat server process did not start (exit {process.poll()}): {line!r}")
+        yield line.split()[1]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> str:
+    found: list[str] = []
+    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return found[0].strip() if found else ""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Rule-based OpenAI-compatible server for tests (127.0.0.1).")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--malformed", action="store_true", help="answer every chat request with broken JSON")
+    parser.add_argument("--smollm2", metavar="CACHE_DIR", help="answer RAG prompts with the packaged SmolLM2")
+    parser.add_argument("--max-new-tokens", type=int, default=48)
+    args = parser.parse_args(argv)
+    state = ChatServerState(malformed=args.malformed)
+    if args.smollm2:
+        from adapters.generators.smollm2 import SmolLM2Generator
+
+        state.generator = SmolLM2Generator(cache_dir=args.smollm2, max_new_tokens=args.max_new_tokens)
+        state.generator.load()
+    server = ChatServer(state, port=args.port)
+    print(f"serving {server.base_url}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -50,7 +50,7 @@ def test_unknown_key_message_matches_documented_form(write, minimal) -> None:
 def test_unknown_section_lists_sections(write, minimal) -> None:
     message = error_of(write(minimal + "\n[chunkng]\nsize = 3\n"))
     assert message.endswith(
-        "unknown section [chunkng]; valid sections: run, corpus, chunking, embedders, store, cache, metrics, datasets, compare, policy"
+        "unknown section [chunkng]; valid sections: " + ", ".join(RunConfig.model_fields)
     )
 
 
@@ -116,7 +116,7 @@ def test_yaml_syntax_error_names_file_and_line(write) -> None:
         ("kind = 'keyword'\nvocabulary = []", 'kind = "keyword" needs vocabulary'),
         ("kind = 'llamaindex'\nclass_path = 'not a path'", "must look like \"package.module:attribute\""),
         ("name = 'has space'", "'has space' must start with a letter or digit"),
-        ("kind = 'bert'", "Input should be 'sentence-transformers', 'openai', 'llamaindex' or 'keyword'"),
+        ("kind = 'bert'", "Input should be 'sentence-transformers', 'openai', 'llamaindex', 'keyword', 'degraded' or 'query-adapter'"),
         ("batch_size = 0", "batch_size: Input should be greater than or equal to 1"),
     ],
 )

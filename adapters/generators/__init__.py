@@ -1,0 +1,1 @@
+"""Generators: the packaged SmolLM2 (offline default) and any LlamaIndex LLM / OpenAI-compatible endpoint."""

@@ -1,0 +1,184 @@
+"""``RagshiftRetriever``: use a ragshift-evaluated embedder and its Chroma collection inside a LlamaIndex app.
+
+It stands in for ``index.as_retriever()``: ``RetrieverQueryEngine``, node postprocessors and the async
+API work as with any ``BaseRetriever``. Every open checks the model's fingerprint against the one
+recorded in the collection, so a fine-tune never queries vectors of another model version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+from chromadb.errors import NotFoundError
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.callbacks import CallbackManager
+from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, RelatedNodeInfo, TextNode
+
+from adapters.stores.chroma import EMBEDDER_KEY, ChromaIndex, ChromaStore, RefuseToEmbed
+from harness.config import RunConfig, load_config
+from harness.errors import ConfigError, FingerprintMismatch
+from harness.protocols import Embedder
+
+CORPUS_KEY = "ragshift:corpus"
+_HIDDEN_FROM_LLM = ["position"]
+
+
+class RagshiftRetriever(BaseRetriever):
+    """Top ``similarity_top_k`` chunks for a query, scored by cosine similarity (higher is better).
+
+    Nodes carry the chunk text, the chunk id as node id, the stored metadata (``doc_id``,
+    ``position``) and the document as their SOURCE relationship (so ``node.ref_doc_id`` is the doc id).
+    """
+
+    def __init__(
+        self,
+        index: ChromaIndex,
+        embedder: Embedder,
+        *,
+        similarity_top_k: int = 4,
+        callback_manager: CallbackManager | None = None,
+        verbose: bool = False,
+    ) -> None:
+        if similarity_top_k < 1:
+            raise ConfigError(f"similarity_top_k must be >= 1, got {similarity_top_k}")
+        recorded, mine = index.metadata.get(EMBEDDER_KEY), embedder.fingerprint()
+        if recorded != mine:
+            raise FingerprintMismatch(
+                f"refusing to query collection {index.name!r}: it holds vectors of embedder {recorded}, but this "
+                f"retriever's model ({_model_of(embedder)}) has fingerprint {mine}; another model version, even of the "
+                "same dimension, needs its own collection (build it with `ragshift eval`)"
+            )
+        super().__init__(callback_manager=callback_manager, verbose=verbose)
+        self.index = index
+        self.embedder = embedder
+        self.similarity_top_k = similarity_top_k
+
+    @classmethod
+    def from_embedder(
+        cls,
+        embedder: Embedder,
+        *,
+        store: ChromaStore | str | Path,
+        collection: str | None = None,
+        corpus: str | None = None,
+        similarity_top_k: int = 4,
+    ) -> RagshiftRetriever:
+        """Open ``collection`` in ``store`` (a ChromaStore or the folder of an embedded Chroma).
+
+        Without ``collection``, the one collection built with this embedder is used (``corpus``, a
+        corpus documents fingerprint or its prefix, picks among several).
+        """
+        store = store if isinstance(store, ChromaStore) else ChromaStore(path=store)
+        name = collection or find_collection(store, embedder, corpus=corpus)
+        return cls(open_index(store, name), embedder, similarity_top_k=similarity_top_k)
+
+    @classmethod
+    def from_model(
+        cls,
+        model: str | Path,
+        *,
+        store: ChromaStore | str | Path,
+        collection: str | None = None,
+        corpus: str | None = None,
+        similarity_top_k: int = 4,
+        **embedder_options: Any,
+    ) -> RagshiftRetriever:
+        """A sentence-transformers model (a fine-tuned model folder, or a packaged/hub name) and its collection.
+
+        ``embedder_options`` (``query_prompt``, ``normalize``, ``max_length``, ...) must match the
+        evaluated embedder: they are part of its fingerprint.
+        """
+        from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(str(model), **embedder_options)
+        return cls.from_embedder(
+            embedder, store=store, collection=collection, corpus=corpus, similarity_top_k=similarity_top_k
+        )
+
+    @classmethod
+    def from_config(
+        cls, config: RunConfig | str | Path, embedder: str | None = None, *, similarity_top_k: int = 4
+    ) -> RagshiftRetriever:
+        """The collection ``ragshift eval`` built for one ``[[embedders]]`` entry (default: the baseline)."""
+        from harness.corpus import load_corpus
+        from harness.naming import collection_name
+        from harness.systems import build_adapter, build_chunker
+
+        config = config if isinstance(config, RunConfig) else load_config(config)
+        spec = config.embedder(embedder or config.baseline)
+        model = build_adapter(config, spec)
+        section = config.corpus
+        documents = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
+        name = collection_name(documents.documents_fingerprint, build_chunker(config).fingerprint(), model.fingerprint())
+        store = ChromaStore(path=config.store.path, host=config.store.host, port=config.store.port)
+        if name not in {c.name for c in store.client.list_collections()}:
+            raise ConfigError(
+                f"no collection {name} for embedder {spec.name!r} on corpus {documents.name!r} in {config.store.path}: "
+                "build it first with `ragshift eval` on this config"
+            )
+        return cls(open_index(store, name), model, similarity_top_k=similarity_top_k)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        vector = self.embedder.embed_queries([query_bundle.query_str])[0]
+        return self.query_vector(vector)
+
+    def query_vector(self, vector: np.ndarray) -> list[NodeWithScore]:
+        """Nodes for an already embedded query (a vector of this retriever's embedder)."""
+        result = self.index.collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
+            n_results=self.similarity_top_k,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            NodeWithScore(node=_node(chunk_id, text, meta or {}), score=1.0 - distance)
+            for chunk_id, text, meta, distance in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
+            )
+        ]
+
+
+def _node(chunk_id: str, text: str, meta: dict[str, Any]) -> TextNode:
+    relationships = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=str(meta["doc_id"]))} if "doc_id" in meta else {}
+    return TextNode(
+        id_=chunk_id, text=text, metadata=dict(meta), relationships=relationships,
+        excluded_llm_metadata_keys=_HIDDEN_FROM_LLM, excluded_embed_metadata_keys=_HIDDEN_FROM_LLM,
+    )
+
+
+def _model_of(embedder: Embedder) -> str:
+    info = embedder.describe()
+    return str(info.get("path") or info.get("model") or info.get("kind") or type(embedder).__name__)
+
+
+def open_index(store: ChromaStore, name: str) -> ChromaIndex:
+    """An existing collection (never creates one); ``ConfigError`` lists the collections present."""
+    try:
+        collection = store.client.get_collection(name, embedding_function=RefuseToEmbed())
+    except NotFoundError:
+        present = ", ".join(sorted(c.name for c in store.client.list_collections())) or "none"
+        raise ConfigError(f"no Chroma collection {name!r}; collections present: {present}") from None
+    return ChromaIndex(collection, store.batch_size)
+
+
+def find_collection(store: ChromaStore, embedder: Embedder, *, corpus: str | None = None) -> str:
+    """The single collection holding ``embedder``'s vectors (of ``corpus``, when given)."""
+    fingerprint = embedder.fingerprint()
+    collections = [(c.name, dict(c.metadata or {})) for c in store.client.list_collections()]
+    ours = [(n, m) for n, m in collections if m.get(EMBEDDER_KEY) == fingerprint]
+    if corpus is not None:
+        ours = [(n, m) for n, m in ours if str(m.get(CORPUS_KEY, "")).startswith(corpus)]
+    if len(ours) == 1:
+        return ours[0][0]
+    if ours:
+        raise ConfigError(f"several collections hold vectors of embedder {fingerprint}: {_listing(ours)}; pass collection= or corpus=")
+    raise FingerprintMismatch(
+        f"no collection holds vectors of embedder {fingerprint} ({_model_of(embedder)})"
+        + (f" for corpus {corpus}" if corpus else "")
+        + f"; collections present: {_listing(collections) or 'none'}. Build one with `ragshift eval`."
+    )
+
+
+def _listing(collections: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    return ", ".join(f"{n} (embedder {m.get(EMBEDDER_KEY)}, corpus {m.get(CORPUS_KEY)})" for n, m in sorted(collections))

@@ -1,0 +1,94 @@
+"""Composition root of the answer stage: config → cached generator, offline scorer, cached judge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from rich.console import Console
+
+from harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+from harness.answers.config import AnswersConfig
+from harness.answers.rows import answer_rows
+from harness.corpus.model import Corpus
+from harness.fingerprint import stable_hash
+from harness.protocols import Judge
+from harness.types import Hit, Query, Row
+
+CACHE_FILE = "answers.sqlite"
+
+
+@dataclass
+class AnswerStage:
+    """Everything needed to answer and score queries for any number of systems."""
+
+    config: AnswersConfig
+    generator: CachedGenerator
+    offline: Judge
+    judge: CachedJudge | None = None
+
+    def rows(
+        self,
+        system: str,
+        queries: Sequence[Query],
+        hits_by_qid: Mapping[str, Sequence[Hit]],
+        corpus: Corpus,
+        *,
+        console: Console | None = None,
+    ) -> list[Row]:
+        return answer_rows(
+            system, queries, hits_by_qid, corpus, generator=self.generator, metrics=self.config.metrics,
+            offline=self.offline, judge=self.judge, template=self.config.generator.prompt_template,
+            top_k=self.config.top_k, console=console,
+        )
+
+    def fingerprint(self) -> str:
+        """Changes whenever any answer or score could: generator, prompt, contexts, metrics, scorers."""
+        return stable_hash(
+            {
+                "generator": self.generator.fingerprint(),
+                "prompt": self.config.generator.prompt_template.fingerprint(),
+                "top_k": self.config.top_k,
+                "metrics": list(self.config.metrics),
+                "offline": self.offline.fingerprint(),
+                "judge": self.judge.fingerprint() if self.judge else None,
+                "repeats": self.config.repeats,
+            }
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """For the run card: what answered, what judged, with which prompt; cache use so far."""
+        return {
+            "fingerprint": self.fingerprint(),
+            "generator": dict(self.generator.describe()),
+            "prompt_template": self.config.generator.prompt_template.model_dump(),
+            "top_k": self.config.top_k,
+            "metrics": list(self.config.metrics),
+            "offline_scorer": dict(self.offline.describe()),
+            "judge": dict(self.judge.describe()) if self.judge else None,
+            "cache": {
+                "answers": {"hits": self.generator.hits, "misses": self.generator.misses},
+                "verdicts": {"hits": self.judge.hits, "misses": self.judge.misses} if self.judge else None,
+            },
+        }
+
+
+def build_answer_stage(config: AnswersConfig, *, cache_dir: str | Path) -> AnswerStage:
+    """Build the configured generator and scorers; answers and verdicts are cached in ``cache_dir``."""
+    from adapters.generators.factory import build_generator
+    from adapters.judges.ragas_offline import RagasOfflineScorer
+
+    cache = AnswerCache(Path(cache_dir) / CACHE_FILE)
+    model_dir = Path(cache_dir) / "models"
+    generator = build_generator(
+        config.generator.kind,
+        **({"cache_dir": model_dir} if config.generator.kind == "smollm2" else {}),
+        **config.generator.adapter_options(),
+    )
+    judge = None
+    if config.judge is not None:
+        from adapters.judges.ragas_llm import RagasLLMJudge
+
+        judge = CachedJudge(RagasLLMJudge(**config.judge.adapter_options()), cache, repeats=config.repeats)
+    return AnswerStage(config, CachedGenerator(generator, cache), RagasOfflineScorer(), judge)

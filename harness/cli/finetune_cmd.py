@@ -1,0 +1,38 @@
+"""``ragshift finetune CONFIG``: fine-tune the ``[finetune]`` base model on the corpus's train split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from harness.cli import app
+
+
+@app.command("finetune")
+def finetune_command(
+    config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config with a \\[finetune] section."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Override \\[finetune] output (model directory)."),
+    allow_leakage: bool = typer.Option(
+        False, "--allow-leakage", help="Train even though train overlaps the eval split (shown in red in the report)."
+    ),
+    fresh: bool = typer.Option(False, "--fresh", help="Ignore checkpoints of an interrupted run; start over."),
+) -> None:
+    """Train a sentence-transformers model (or a query-side adapter) and write a loadable model directory."""
+    from harness.cli.common import console, fail_on_user_error
+
+    with fail_on_user_error():
+        from harness.cache import CachedEmbedder, EmbeddingCache
+        from harness.config import load_config
+        from harness.corpus import load_corpus
+        from harness.finetune.run import base_embedder, run_finetune
+
+        cfg = load_config(config)
+        updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
+        settings = cfg.require_finetune().model_copy(update=updates)
+        corpus = load_corpus(cfg.corpus.path, format=cfg.corpus.format, query_type_field=cfg.corpus.query_type_field)
+        base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
+        result = run_finetune(settings, corpus, base=base, output=output, console=console())
+    if result.leakage["overridden"]:
+        console().print("[bold red]leakage override: this model was trained on data overlapping the eval split[/]")
+    console().print(f"[bold green]model directory[/]: {result.output}")

@@ -1,0 +1,34 @@
+"""``ragshift run CONFIG``: fine-tune, evaluate baseline and fine-tuned on held-out queries, compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from harness.cli import app
+
+
+@app.command("run")
+def run_command(
+    config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config with a \\[finetune] section."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Override \\[run] output folder."),
+    allow_leakage: bool = typer.Option(
+        False, "--allow-leakage", help="Evaluate even where train and eval queries overlap (shown in red)."
+    ),
+) -> None:
+    """Fine-tune on train, evaluate baseline and fine-tuned on the eval split, compare, report.
+
+    Training is skipped when the model directory is up to date with the recipe. Exits 1 when the
+    regression policy's verdict is fail.
+    """
+    from harness.cli.common import console, fail_on_user_error
+    from harness.config import load_config
+    from harness.workflow import run_story
+
+    with fail_on_user_error():
+        cfg = load_config(config)
+        result = run_story(cfg, output=output, console=console(), allow_leakage=allow_leakage)
+    console().print(f"[bold green]report[/]: {result.report_path}")
+    if result.verdict == "fail":
+        raise typer.Exit(code=1)

@@ -1,0 +1,153 @@
+"""A regression suite: one config evaluated once, per-embedder rows, and gates that write their own report.
+
+Evaluation goes through ``run_eval``, so the embedding cache and the Chroma collections are reused:
+a rerun with unchanged models embeds nothing. Under pytest-xdist, workers of one test run share a
+single evaluation: the first evaluates under a file lock, the others read its published run folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from harness.fingerprint import stable_hash
+from harness.gates import FailOn, ThresholdCheck, assert_at_least, compare_metric, metric_rows, require_not_worse
+from harness.types import Row
+
+if TYPE_CHECKING:
+    from harness.compare import Comparison
+    from harness.config import RunConfig
+    from harness.run import RunResult
+
+XDIST_RUN = "PYTEST_XDIST_TESTRUNUID"
+"""Set by pytest-xdist in every worker of one test run (the same value in all of them)."""
+
+
+class Suite:
+    """Evaluates every embedder of a config at most once; ``output`` overrides the config's ``[run] output``."""
+
+    def __init__(self, config_path: str | Path, *, output: str | Path | None = None) -> None:
+        from harness.config import load_config
+
+        self.path = Path(config_path).resolve()
+        self.config: RunConfig = load_config(self.path)
+        self.output = Path(output).resolve() if output is not None else self.config.run.output
+        self.gate_reports: list[Path] = []
+        self._result: RunResult | None = None
+
+    @property
+    def systems(self) -> list[str]:
+        """Embedder names in config order; the first is the default baseline."""
+        return [e.name for e in self.config.embedders]
+
+    @property
+    def result(self) -> RunResult:
+        """The evaluation of every embedder (computed on first use)."""
+        if self._result is None:
+            self._result = self._shared_result() if os.environ.get(XDIST_RUN) else self._evaluate()
+        return self._result
+
+    @property
+    def evaluated(self) -> bool:
+        return self._result is not None
+
+    @property
+    def report_path(self) -> Path:
+        return self.result.report_path
+
+    def rows(self, system: str | None = None) -> list[Row]:
+        """Per-query rows of one embedder (all when ``system`` is None)."""
+        if system is not None:
+            self.config.embedder(system)
+        return [r for r in self.result.rows if system is None or r.system == system]
+
+    def assert_not_worse(
+        self,
+        candidate: str,
+        *,
+        baseline: str | None = None,
+        metric: str = "ndcg@10",
+        max_drop: float | None = None,
+        alpha: float | None = None,
+        min_support: int | None = None,
+        slices: Sequence[str] | None = None,
+        auto_tags: bool | None = None,
+        fail_on: FailOn = "fail",
+    ) -> Comparison:
+        """``harness.gates.assert_not_worse`` on this suite's rows.
+
+        Unset arguments come from the suite config: ``baseline`` from ``[compare] baseline`` (else the
+        first embedder), ``max_drop`` / ``alpha`` / ``min_support`` from ``[policy]`` (max_drop,
+        alpha, min_slice_size), ``slices`` / ``auto_tags`` and the test's settings from ``[compare]``.
+        The policy's per-metric rules do not apply: the gate's arguments are its rule. The gate's
+        report is written to ``<run folder>/gates/<name>/report.html`` first, so a failure can point at it.
+        """
+        __tracebackhide__ = True
+        baseline = baseline or self.config.baseline
+        for name in (baseline, candidate):
+            self.config.embedder(name)
+        policy, settings = self.config.policy, self.config.compare
+        options = dict(
+            baseline=baseline, candidate=candidate, metric=metric,
+            max_drop=policy.max_drop if max_drop is None else max_drop,
+            alpha=policy.alpha if alpha is None else alpha,
+            min_support=policy.min_slice_size if min_support is None else min_support,
+            slices=tuple(settings.slice_fields if slices is None else slices),
+            auto_tags=settings.auto_tags if auto_tags is None else auto_tags,
+            test=settings.test, n_resamples=settings.n_resamples, confidence_level=settings.confidence_level,
+            seed=settings.seed,
+        )
+        rows = self.rows()
+        comparison = compare_metric(rows, **options)
+        report = self._gate_report(rows, comparison, f"{candidate}-vs-{baseline}-{metric}-{stable_hash(options, 6)}")
+        left_out = metric_rows(rows, [baseline, candidate], metric)[1]
+        return require_not_worse(comparison, fail_on=fail_on, report=report, left_out=left_out)
+
+    def assert_at_least(self, system: str, metric: str, threshold: float, *, slice: str = "all") -> ThresholdCheck:
+        """``harness.gates.assert_at_least`` on this suite's rows; a failure points at the run's report."""
+        __tracebackhide__ = True
+        return assert_at_least(self.rows(system), system=system, metric=metric, threshold=threshold, slice=slice,
+                               report=self.report_path)
+
+    def _evaluate(self) -> RunResult:
+        from harness.run import run_eval
+
+        return run_eval(self.config, output=self.output)
+
+    def _shared_result(self) -> RunResult:
+        """Evaluate once per xdist test run: under a lock, the first worker evaluates; others read its folder."""
+        from filelock import FileLock
+
+        from harness.rundir import RUN_CARD, SUMMARY, read_json, read_rows
+        from harness.run import RunResult
+
+        shared = Path(tempfile.gettempdir()) / f"ragshift-xdist-{os.environ[XDIST_RUN]}"
+        shared.mkdir(parents=True, exist_ok=True)
+        key = stable_hash({"config": str(self.path), "fingerprint": self.config.fingerprint(), "output": str(self.output)})
+        pointer = shared / f"{key}.json"
+        with FileLock(str(shared / f"{key}.lock")):
+            if not pointer.exists():
+                result = self._evaluate()
+                pointer.write_text(json.dumps({"run_dir": str(result.run_dir)}), encoding="utf-8")
+                return result
+        run_dir = Path(json.loads(pointer.read_text(encoding="utf-8"))["run_dir"])
+        card = read_json(run_dir, RUN_CARD)
+        verdict = read_json(run_dir, SUMMARY).get("verdict")
+        return RunResult(card["run_id"], run_dir, list(read_rows(run_dir)), card, run_dir / "report.html", verdict)
+
+    def _gate_report(self, rows: list[Row], comparison: Comparison, name: str) -> Path:
+        """The gate's comparison (its metric, slices and policy) with both systems' full rows."""
+        from harness.report import build_report, write_report
+
+        pair = comparison.pairs[0]
+        metric = pair.metrics[0]
+        chosen = [r for r in rows if r.system in (pair.baseline, pair.candidate)]
+        title = f"ragshift gate: {pair.candidate} vs {pair.baseline} on {metric}"
+        report = build_report(chosen, self.result.run_card, comparison, title=title, primary=metric)
+        path = write_report(self.result.run_dir / "gates" / re.sub(r"[^A-Za-z0-9_.-]+", "_", name), report)["html"]
+        self.gate_reports.append(path)
+        return path

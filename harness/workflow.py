@@ -1,0 +1,61 @@
+"""``ragshift run``: the whole story — fine-tune on train, evaluate baseline and fine-tuned on test, compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from harness.cache import CachedEmbedder, EmbeddingCache
+from harness.config import EmbedderConfig, RunConfig
+from harness.corpus import load_corpus
+from harness.run import RunResult, run_eval
+
+
+def run_story(
+    config: RunConfig,
+    *,
+    output: Path | None = None,
+    console: Console | None = None,
+    allow_leakage: bool = False,
+) -> RunResult:
+    """Train (or reuse an up-to-date model directory), then evaluate every embedder plus the new one."""
+    from harness.finetune.run import base_embedder, run_finetune
+
+    console = console or Console(quiet=True)
+    settings = config.require_finetune()
+    if allow_leakage:
+        settings = settings.model_copy(update={"leakage": "allow"})
+    corpus = load_corpus(config.corpus.path, format=config.corpus.format, query_type_field=config.corpus.query_type_field)
+    cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
+    trained = run_finetune(settings, corpus, base=CachedEmbedder(base_embedder(settings), cache), console=console)
+    name = trained.output.name
+    candidate = EmbedderConfig(
+        name=name,
+        kind="sentence-transformers" if settings.method == "full" else "query-adapter",
+        model=str(trained.output),
+    )
+    evaluated = config.model_copy(update={"embedders": (*config.embedders, candidate)})
+    return run_eval(
+        evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record)
+    )
+
+
+def training_extras(name: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a fine-tune record the report shows: curves, training set, leakage, flags."""
+    curves = record.get("curves", {})
+    return {
+        "training_curves": {name: [{k: p[k] for k in ("epoch", "train", "dev")} for p in curves.get("points", [])]},
+        "training": {
+            name: {
+                "recipe": record.get("recipe_fingerprint"),
+                "training_set": record.get("training_set", {}),
+                "leakage": record.get("leakage", {}),
+                "flags": curves.get("flags", []),
+                "seconds": record.get("seconds"),
+                "base_fingerprint": record.get("base_fingerprint"),
+                "fingerprint": record.get("fingerprint"),
+            }
+        },
+    }
