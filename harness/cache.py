@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Iterator, Literal, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 
 from harness.errors import RagshiftError
 from harness.fingerprint import text_hash
+from harness.sqlite import connect
 from harness.protocols import Embedder, document_fingerprint
 
 Kind = Literal["q", "d"]
@@ -98,22 +99,8 @@ class EmbeddingCache:
         with self._connect() as db:
             return int(db.execute(query, args).fetchone()[0])
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise RagshiftError(f"cannot open embedding cache {self.path}: {exc}") from exc
-        try:
-            yield db
-        except sqlite3.DatabaseError as exc:
-            if db.in_transaction:
-                db.rollback()
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise RagshiftError(f"embedding cache {self.path} stayed locked for {self.timeout}s") from exc
-            raise self._corrupt(str(exc)) from exc
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, timeout=self.timeout, what="embedding cache", unusable=self._corrupt)
 
     def _check_header(self) -> None:
         """Reject files that are not sqlite, or are shorter than their header says (a partial copy).

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from harness.answers.config import AnswersConfig
 from harness.compare.compare import CompareSettings
 from harness.compare.policy import RegressionPolicy
 from harness.errors import ConfigError, MissingDependency
@@ -233,6 +234,7 @@ class RunConfig(Section):
     compare: CompareSection = section()
     policy: RegressionPolicy = section()
     finetune: FinetuneConfig | None = None
+    answers: AnswersConfig | None = None
 
     @model_validator(mode="after")
     def _baseline_is_an_embedder(self) -> "RunConfig":

@@ -1,4 +1,4 @@
-"""``run_eval``: corpus → chunks → embedder → index → retriever → per-query rows → comparison → run folder."""
+"""``run_eval``: corpus → chunks → embedder → index → retriever → per-query rows (+ answers) → comparison → run folder."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
+from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
 from harness.config import CorpusSection, RunConfig
 from harness.corpus import Corpus, load_corpus
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 from harness.metrics.retrieval import score_queries
 from harness.rundir import RUN_CARD, StagedRun
-from harness.types import Query, Row
+from harness.types import Hit, Query, Row
 
 VERSIONED = (
     "ragshift", "torch", "sentence-transformers", "transformers", "llama-index-core",
@@ -93,6 +95,7 @@ def run_eval(
             f"{len(ds.queries)} judged queries (split {ds.split or 'all'})"
         )
     leakage = check_leakage(config, datasets, allow=allow_leakage)
+    stage = answer_stage(config)
     rows: list[Row] = []
     systems: dict[str, Any] = {}
     for spec in config.embedders:
@@ -104,9 +107,15 @@ def run_eval(
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
             timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
             timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
-            rows.extend(score_rows(spec.name, ds, hits, config))
+            scored = score_rows(spec.name, ds, hits, config)
+            if stage is not None:
+                t0 = time.perf_counter()
+                scored = add_answers(stage, scored, spec.name, ds, hits, console)
+                timings[f"{prefix}.answers"] = time.perf_counter() - t0
+            rows.extend(scored)
             systems.setdefault(spec.name, {**system.describe(), "indexes": {}})["indexes"][ds.name] = system.index_info
-    run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems)
+    answers = stage.fingerprint() if stage is not None else None
+    run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems, answers=answers)
     comparison = compare(config, rows, console)
     timings["total"] = time.perf_counter() - started
     run_card = {
@@ -123,6 +132,7 @@ def run_eval(
         "versions": versions(),
         "timings": timings,
         "leakage": leakage,
+        **({"answers": describe_answers(stage, rows)} if stage is not None else {}),
         **(extras or {}),
     }
     return publish(config, run_id, rows, run_card, comparison, output=output)
@@ -158,7 +168,9 @@ def describe_dataset(ds: Dataset) -> dict[str, Any]:
 def score_rows(system: str, ds: Dataset, hits: dict[str, list], config: RunConfig) -> list[Row]:
     """One row per judged query: its metrics, its ranked hits and its relevant documents."""
     judged = {q.qid: dict(ds.corpus.qrels.get(q.qid, {})) for q in ds.queries}
-    run = {qid: {h.doc_id: h.score for h in hits.get(qid, [])} for qid in judged}
+    # Rank-derived scores: the metrics see exactly the order the rows show (trec_eval would
+    # otherwise re-break exact score ties by doc id).
+    run = {qid: {h.doc_id: float(-rank) for rank, h in enumerate(hits.get(qid, []))} for qid in judged}
     per_query = score_queries(judged, run, config.metrics.specs)
     return [
         Row(
@@ -176,6 +188,46 @@ def score_rows(system: str, ds: Dataset, hits: dict[str, list], config: RunConfi
     ]
 
 
+def answer_stage(config: RunConfig) -> AnswerStage | None:
+    """The configured answer stage (generator, scorers, judge), or None without ``[answers]``."""
+    if config.answers is None:
+        return None
+    return build_answer_stage(config.answers, cache_dir=config.cache.path)
+
+
+def add_answers(
+    stage: AnswerStage, scored: list[Row], system: str, ds: Dataset, hits: Mapping[str, Sequence[Hit]], console: Console
+) -> list[Row]:
+    """Retrieval rows with answer metrics added: the first ``max_queries`` queries are answered from
+    their retrieved chunks; the others keep retrieval metrics only."""
+    queries = ds.queries[: stage.config.max_queries]
+    answered = stage.rows(system, queries, hits, ds.corpus, console=console)
+    means = " · ".join(f"{m} {v:.3f}" if v is not None else f"{m} —" for m, v in answer_means(answered).items())
+    failed = failure_counts(answered).get(system, {})
+    console.print(f"answers [bold]{escape(system)}[/] on {escape(ds.name)} ({len(queries)} queries): {escape(means)}")
+    if failed:
+        listed = ", ".join(f"{m} {n}" for m, n in failed.items())
+        console.print(f"[yellow]failed judge verdicts[/] (scored None, not 0): {escape(listed)}")
+    return merge_rows(scored, answered)
+
+
+def answer_means(rows: Sequence[Row]) -> dict[str, float | None]:
+    """Mean of each answer metric over the rows that have a value (None where none has)."""
+    labels = dict.fromkeys(m for r in rows for m in r.metrics)
+    values = {m: [r.metrics[m] for r in rows if r.metrics.get(m) is not None] for m in labels}
+    return {m: (sum(v) / len(v) if v else None) for m, v in values.items()}
+
+
+def describe_answers(stage: AnswerStage, rows: Sequence[Row]) -> dict[str, Any]:
+    """Run-card section: generator, judge and prompt (with fingerprints), cache use, failed verdicts."""
+    return {
+        **stage.describe(),
+        "prompt_template_fingerprint": stage.config.generator.prompt_template.fingerprint(),
+        "max_queries": stage.config.max_queries,
+        "failures": failure_counts(rows),
+    }
+
+
 def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
     """Baseline vs every other embedder, when there are two or more."""
     if len(config.embedders) < 2:
@@ -188,8 +240,13 @@ def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
     return comparison
 
 
-def make_run_id(config: RunConfig, corpus_fps: Sequence[str], systems: dict[str, Any]) -> str:
-    """``<name>-<hash>``: the same settings, data and models give the same id on any machine."""
+def make_run_id(
+    config: RunConfig, corpus_fps: Sequence[str], systems: dict[str, Any], *, answers: str | None = None
+) -> str:
+    """``<name>-<hash>``: the same settings, data and models give the same id on any machine.
+
+    ``answers`` is the answer stage's fingerprint (generator, prompt template, scorers, judge).
+    """
     where = {"run": {"output"}, "corpus": {"path"}, "store": {"path"}, "cache": {"path"},
              "embedders": {"__all__": {"model"}}, "datasets": {"__all__": {"path"}}}
     settings = config.model_dump(mode="json", exclude=where)
@@ -199,6 +256,7 @@ def make_run_id(config: RunConfig, corpus_fps: Sequence[str], systems: dict[str,
             "corpora": list(corpus_fps),
             "systems": {n: s.get("fingerprint") for n, s in systems.items()},
             "seed": config.run.seed,
+            **({"answers": answers} if answers is not None else {}),
         },
         length=10,
     )

@@ -19,7 +19,7 @@ from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle
 from adapters.stores.chroma import EMBEDDER_KEY, ChromaIndex, ChromaStore, RefuseToEmbed
 from harness.config import RunConfig, load_config
 from harness.errors import ConfigError, FingerprintMismatch
-from harness.protocols import Embedder
+from harness.protocols import Embedder, document_fingerprint
 
 CORPUS_KEY = "ragshift:corpus"
 _HIDDEN_FROM_LLM = ["position"]
@@ -43,7 +43,7 @@ class RagshiftRetriever(BaseRetriever):
     ) -> None:
         if similarity_top_k < 1:
             raise ConfigError(f"similarity_top_k must be >= 1, got {similarity_top_k}")
-        recorded, mine = index.metadata.get(EMBEDDER_KEY), embedder.fingerprint()
+        recorded, mine = index.metadata.get(EMBEDDER_KEY), document_fingerprint(embedder)
         if recorded != mine:
             raise FingerprintMismatch(
                 f"refusing to query collection {index.name!r}: it holds vectors of embedder {recorded}, but this "
@@ -111,7 +111,7 @@ class RagshiftRetriever(BaseRetriever):
         model = build_adapter(config, spec)
         section = config.corpus
         documents = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
-        name = collection_name(documents.documents_fingerprint, build_chunker(config).fingerprint(), model.fingerprint())
+        name = collection_name(documents.documents_fingerprint, build_chunker(config).fingerprint(), document_fingerprint(model))
         store = ChromaStore(path=config.store.path, host=config.store.host, port=config.store.port)
         if name not in {c.name for c in store.client.list_collections()}:
             raise ConfigError(
@@ -164,7 +164,7 @@ def open_index(store: ChromaStore, name: str) -> ChromaIndex:
 
 def find_collection(store: ChromaStore, embedder: Embedder, *, corpus: str | None = None) -> str:
     """The single collection holding ``embedder``'s vectors (of ``corpus``, when given)."""
-    fingerprint = embedder.fingerprint()
+    fingerprint = document_fingerprint(embedder)
     collections = [(c.name, dict(c.metadata or {})) for c in store.client.list_collections()]
     ours = [(n, m) for n, m in collections if m.get(EMBEDDER_KEY) == fingerprint]
     if corpus is not None:

@@ -8,14 +8,15 @@ failed judge call is retried on the next run; a repeated run with a good judge c
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from statistics import fmean
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from harness.answers.sample import AnswerSample, Verdict
 from harness.errors import RagshiftError
 from harness.fingerprint import stable_hash
+from harness.sqlite import connect
 from harness.protocols import ChatMessages, Generator, Judge
 
 _BATCH = 500
@@ -65,20 +66,11 @@ class AnswerCache:
         with self._connect() as db:
             return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise RagshiftError(f"cannot open answer cache {self.path}: {exc}") from exc
-        try:
-            yield db
-        except sqlite3.DatabaseError as exc:
-            if db.in_transaction:
-                db.rollback()
-            raise RagshiftError(f"answer cache {self.path} is unusable ({exc}); delete the file to rebuild it") from exc
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, timeout=self.timeout, what="answer cache", unusable=self._unusable)
+
+    def _unusable(self, problem: str) -> RagshiftError:
+        return RagshiftError(f"answer cache {self.path} is unusable ({problem}); delete the file to rebuild it")
 
 
 def _column(table: str) -> str:

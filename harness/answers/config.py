@@ -93,13 +93,20 @@ class JudgeConfig(_Section):
 
 
 class AnswersConfig(_Section):
-    """Generate an answer per query from its top ``top_k`` retrieved contexts, then score it."""
+    """Generate an answer per query from its top ``top_k`` retrieved contexts, then score it.
+
+    ``max_queries`` keeps slow generators affordable: answer metrics then cover the first N queries of
+    each split (the same N for every system, so they stay paired); retrieval metrics still cover all.
+    """
 
     generator: GeneratorConfig = GeneratorConfig()
     judge: JudgeConfig | None = None
     metrics: tuple[str, ...] = DEFAULT_METRICS
     top_k: int = Field(3, ge=1, description="Retrieved contexts put into the prompt.")
     repeats: int = Field(1, ge=1, description="Judge each sample this many times (spread for noisy judges).")
+    max_queries: int | None = Field(
+        None, ge=1, description="Answer only the first N queries of each evaluated split (file order); None: all."
+    )
 
     @field_validator("metrics", mode="before")
     @classmethod

@@ -19,8 +19,8 @@ def eval_command(
 ) -> None:
     """Evaluate the configured embedders; write rows, summary, run card and the HTML report.
 
-    With two or more embedders the first (or [compare] baseline) is compared with the others and
-    the command exits 1 when the regression policy's verdict is fail.
+    With two or more embedders the first (or the one named by \\[compare] baseline) is compared
+    with the others, and the command exits 1 when the regression policy's verdict is fail.
     """
     from harness.cli.common import console, fail_on_user_error
     from harness.config import load_config

@@ -8,8 +8,8 @@ from typing import Iterable, Literal, Sequence
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.compare.flips import find_flips
-from harness.compare.model import Comparison, MetricTest, PairComparison
-from harness.compare.policy import RegressionPolicy, judge
+from harness.compare.model import OVERALL, Comparison, MetricTest, PairComparison
+from harness.compare.policy import RegressionPolicy, Verdict, judge
 from harness.compare.slices import slice_members
 from harness.compare.stats import adjust_p_values, paired_compare
 from harness.errors import ConfigError, RagshiftError
@@ -48,11 +48,20 @@ def _index(rows: Iterable[Row]) -> dict[tuple[str, str], dict[str, Row]]:
     return index
 
 
-def _shared_metrics(rows: Sequence[Row]) -> list[str]:
-    common = set(rows[0].metrics)
-    for row in rows[1:]:
-        common &= set(row.metrics)
-    return [m for m in rows[0].metrics if m in common]
+def _shared_metrics(pairs: Sequence[tuple[Row, Row]]) -> list[str]:
+    """Metrics both systems report (on some query each), in first-seen order.
+
+    Answer metrics may cover only some queries (``max_queries``, not applicable); a query without a
+    value from both systems is left out of that metric's test and counted as ``missing``.
+    """
+    sides = [dict.fromkeys(m for pair in pairs for m in pair[i].metrics) for i in (0, 1)]
+    return [m for m in sides[0] if m in sides[1]]
+
+
+def _value(row: Row, metric: str) -> float | None:
+    """The row's value of ``metric``; None when absent, None (a failed judge verdict) or NaN."""
+    value = row.metrics.get(metric)
+    return float(value) if value is not None and math.isfinite(value) else None
 
 
 def _compare_pair(
@@ -68,34 +77,37 @@ def _compare_pair(
         raise RagshiftError(f"{candidate!r} shares no query with the baseline in dataset {dataset!r}")
     pairs = [(base[q], cand[q]) for q in qids]
     b_rows = [b for b, _ in pairs]
-    metrics = _shared_metrics([r for pair in pairs for r in pair])
+    metrics = _shared_metrics(pairs)
     slices = slice_members(b_rows, settings.slice_fields, auto_tags=settings.auto_tags)
     raw = []
     for metric in metrics:
-        b_all = [float(b.metrics[metric]) for b, _ in pairs]
-        c_all = [float(c.metrics[metric]) for _, c in pairs]
-        scored = {i for i in range(len(pairs)) if math.isfinite(b_all[i]) and math.isfinite(c_all[i])}
+        b_all = [_value(b, metric) for b, _ in pairs]
+        c_all = [_value(c, metric) for _, c in pairs]
+        scored = {i for i in range(len(pairs)) if b_all[i] is not None and c_all[i] is not None}
         for key, members in slices.items():
-            idx = [i for i in members if i in scored]  # a NaN score (failed judge) drops that pair
+            idx = [i for i in members if i in scored]  # a missing value (failed judge, unanswered) drops the pair
+            if not idx and key != OVERALL:
+                continue
             result = paired_compare(
                 [b_all[i] for i in idx], [c_all[i] for i in idx], test=settings.test,
                 n_resamples=settings.n_resamples, confidence=settings.confidence_level, seed=settings.seed,
             )
-            raw.append((metric, key, result))
-    limits = [policy.limits(dataset, metric, key.label) for metric, key, _ in raw]
-    deciding = [policy.deciding(lim, key.label, r.n) for lim, (_, key, r) in zip(limits, raw)]
+            raw.append((metric, key, result, len(members) - len(idx)))
+    limits = [policy.limits(dataset, metric, key.label) for metric, key, _, _ in raw]
+    deciding = [policy.deciding(lim, key.label, r.n) and r.n > 0 for lim, (_, key, r, _) in zip(limits, raw)]
     adjusted = [0.0] * len(raw)
     for family in (True, False):
         members = [i for i, d in enumerate(deciding) if d is family]
         for i, p in zip(members, adjust_p_values([raw[i][2].p_value for i in members], policy.correction)):
             adjusted[i] = float(p)
     tests = []
-    for (metric, key, r), lim, decides, p_adj in zip(raw, limits, deciding, adjusted):
-        verdict, reason = judge(r.delta, p_adj, lim)
+    for (metric, key, r, missing), lim, decides, p_adj in zip(raw, limits, deciding, adjusted):
+        verdict, reason = judge(r.delta, p_adj, lim) if r.n else (Verdict.PASS, "no query has a value from both systems")
         tests.append(
             MetricTest(
                 metric, key, r.n, r.baseline_mean, r.candidate_mean, r.delta, r.ci_low, r.ci_high,
                 r.p_value, p_adj, r.wins, r.ties, r.losses, lim.max_drop, lim.alpha, decides, verdict, reason,
+                missing,
             )
         )
     unpaired = len(set(base) ^ set(cand))

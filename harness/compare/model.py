@@ -52,6 +52,8 @@ class MetricTest:
     deciding: bool
     verdict: Verdict
     reason: str
+    missing: int = 0
+    """Queries of the slice left out because a system has no value (failed judge verdict, not answered)."""
 
     @property
     def significant(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from harness import __version__
 from harness.compare.model import Comparison
+from harness.report.answers import AnswerQuality, answer_quality
 from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
 from harness.types import Row
 
@@ -30,6 +31,7 @@ class Report:
     comparison: Comparison | None = None
     training_curves: TrainingCurves = field(default_factory=dict)
     latency: Latency = field(default_factory=dict)
+    answers: AnswerQuality | None = None
     version: str = __version__
 
     @property
@@ -39,6 +41,12 @@ class Report:
     @property
     def datasets(self) -> list[str]:
         return list(dict.fromkeys(s.dataset for s in self.summaries))
+
+    @property
+    def table_metrics(self) -> list[str]:
+        """Metrics of the per-system tables: all but answer metrics, which have their own section."""
+        shown = self.answers.metrics if self.answers else ()
+        return [m for m in self.metrics if m not in shown]
 
     @property
     def verdict(self) -> str | None:
@@ -101,4 +109,5 @@ def build_report(
         comparison=comparison,
         training_curves=_normalise_curves(training_curves if training_curves is not None else card.get("training_curves")),
         latency=dict(latency if latency is not None else card.get("latency") or _derived_latency(card, rows)),
+        answers=answer_quality(rows, card, comparison),
     )

@@ -94,7 +94,7 @@ def summarize(
             SliceMeans(key.label, len(idx), {m: _mean(values[m][idx]) for m in metrics})
             for key, idx in slice_members(group, slice_fields, auto_tags=auto_tags).items()
         )
-        worst = sorted(group, key=lambda r: (r.metrics.get(primary, 0.0) if primary else 0.0, r.qid))
+        worst = sorted(group, key=lambda r: (_sort_value(r, primary), r.qid))
         out.append(
             SystemSummary(
                 system, dataset, len(group),
@@ -105,6 +105,18 @@ def summarize(
             )
         )
     return tuple(out)
+
+
+def _value(row: Row, metric: str | None) -> float | None:
+    """``row``'s finite value of ``metric``; None when absent, None (a failed verdict) or NaN."""
+    value = row.metrics.get(metric) if metric else None
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _sort_value(row: Row, metric: str | None) -> float:
+    """Worst first: queries without a value sort after every scored one."""
+    value = _value(row, metric)
+    return math.inf if value is None else value
 
 
 def metric_labels(rows: Sequence[Row]) -> list[str]:
@@ -122,14 +134,14 @@ class QueryDelta:
 
 
 def query_deltas(rows: Sequence[Row], dataset: str, baseline: str, candidate: str, metric: str) -> list[QueryDelta]:
-    """Paired per-query deltas of ``metric``, most negative first."""
+    """Paired per-query deltas of ``metric``, most negative first; queries without both values are left out."""
     by_key = {(r.system, r.qid): r for r in rows if dataset_of(r) == dataset}
     out = [
-        QueryDelta(b, c, c.metrics[metric] - b.metrics[metric])
+        QueryDelta(b, c, after - before)
         for (system, qid), b in by_key.items()
         if system == baseline
         and (c := by_key.get((candidate, qid))) is not None
-        and metric in b.metrics
-        and metric in c.metrics
+        and (before := _value(b, metric)) is not None
+        and (after := _value(c, metric)) is not None
     ]
     return sorted(out, key=lambda d: (d.delta, d.baseline.qid))

@@ -72,3 +72,41 @@ def comparison_report(evil_rows):
     latency = {"baseline": {"p50_ms": 3.2, "p95_ms": 7.9}, "finetuned": {"p50_ms": 3.4, "p95_ms": 8.3}}
     return build_report(evil_rows, {**RUN_CARD, "corpus": {**RUN_CARD["corpus"], "source": PAYLOAD}}, comparison,
                         training_curves=CURVES, latency=latency)
+
+
+def _answered(rows, *, answered: int = 50):
+    """Answer metrics on the first ``answered`` queries; the candidate's judge fails on every 9th;
+    answers, gold answers and contexts of every 7th query carry the payload."""
+    out = []
+    for r in rows:
+        i = int(r.qid[1:])
+        if i >= answered:
+            out.append(r)
+            continue
+        evil = "" if i % 7 else f" {PAYLOAD}"
+        failed = r.system == "finetuned" and i % 9 == 0
+        found = r.metrics["recall@3"]
+        metrics = {"answer.contains_gold": float(found > 0), "answer.rouge_l": 0.1 + 0.5 * found,
+                   "judge.faithfulness": None if failed else 0.8}
+        answer = {"text": f"answer of {r.qid}{evil}", "gold": [f"gold{evil}"],
+                  "contexts": [{"doc_id": h.doc_id, "text": f"context of {h.doc_id}{evil}"} for h in r.hits[:3]]}
+        if failed:
+            answer["errors"] = {"judge.faithfulness": f"unparsable verdict{evil}"}
+        out.append(replace(r, metrics={**r.metrics, **metrics}, meta={**r.meta, "answer": answer}))
+    return out
+
+
+ANSWERS_CARD = {"answers": {"generator": {"kind": "smollm2", "model": f"SmolLM2 {PAYLOAD}", "fingerprint": "g123"},
+                            "judge": {"model": "judge-model", "fingerprint": "j456"}, "top_k": 3, "max_queries": 50,
+                            "prompt_template_fingerprint": "p789"}}
+
+
+@pytest.fixture(scope="session")
+def answer_rows(evil_rows):
+    return _answered(evil_rows)
+
+
+@pytest.fixture(scope="session")
+def answers_report(answer_rows):
+    comparison = compare_rows(answer_rows, baseline="baseline", test="t-test", n_resamples=199)
+    return build_report(answer_rows, {**RUN_CARD, **ANSWERS_CARD}, comparison)

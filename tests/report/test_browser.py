@@ -80,3 +80,12 @@ def test_single_system_report_renders_and_stays_inert(chromium, tmp_path, single
     _check_inert(dom)
     for section in ("metrics", "slices", "recall", "distribution", "worst", "provenance"):
         assert f'id="{section}"' in dom
+
+
+def test_answer_section_renders_and_stays_inert(chromium, tmp_path, answers_report, xss):
+    """Answers, gold answers, contexts and judge errors carrying the payload stay text."""
+    paths = write_report(tmp_path / "out", answers_report)
+    dom = _browse(chromium, paths["html"], tmp_path / "profile", "--dump-dom")
+    _check_inert(dom)
+    assert 'id="answers"' in dom and 'href="#answers"' in dom
+    assert "answer of q0035 &lt;img src=x onerror=" in dom and "gold &lt;img src=x onerror=" in dom
