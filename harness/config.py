@@ -31,7 +31,7 @@ from harness.compare.compare import CompareSettings
 from harness.compare.policy import RegressionPolicy
 from harness.errors import ConfigError, MissingDependency
 from harness.finetune.config import FinetuneConfig
-from harness.sections import ConfigPath, Section, _resolve, section
+from harness.sections import ClassPath, ConfigPath, Section, _resolve, section
 from harness.fingerprint import stable_hash
 from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
 
@@ -106,7 +106,6 @@ class ChunkingSection(Section):
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_CLASS_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 _PROMPTS = ("query_prompt", "document_prompt")
 KIND_OPTIONS = {
     "sentence-transformers": ("model", *_PROMPTS, "normalize", "max_length", "batch_size"),
@@ -140,7 +139,7 @@ class EmbedderConfig(Section):
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     dimensions: int | None = Field(None, ge=1)
-    class_path: str | None = Field(None, description='"module:attr" of a LlamaIndex BaseEmbedding factory.')
+    class_path: ClassPath | None = Field(None, description='"module:attr" of a LlamaIndex BaseEmbedding factory.')
     vocabulary: tuple[str, ...] = ()
     of: str | None = Field(None, description="The embedder a degraded one adds noise to.")
     noise: float = Field(0.5, ge=0, description="Norm of the noise added to each unit vector.")
@@ -157,13 +156,6 @@ class EmbedderConfig(Section):
     def _model_path(cls, value: str, info: ValidationInfo) -> str:
         if value.startswith(("./", "../", "~")):
             return str(_resolve(Path(value), info))
-        return value
-
-    @field_validator("class_path")
-    @classmethod
-    def _module_attr(cls, value: str | None) -> str | None:
-        if value is not None and not _CLASS_PATH.fullmatch(value):
-            raise ValueError(f'class_path {value!r} must look like "package.module:attribute"')
         return value
 
     @model_validator(mode="after")

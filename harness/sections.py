@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,3 +28,15 @@ def _resolve(path: Path, info: ValidationInfo) -> Path:
 
 ConfigPath = Annotated[Path, AfterValidator(_resolve)]
 """A path that, when loaded from a file, is resolved relative to that file's folder."""
+
+_CLASS_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+def _class_path(value: str) -> str:
+    if not _CLASS_PATH.fullmatch(value):
+        raise ValueError(f'class_path {value!r} must look like "package.module:attribute"')
+    return value
+
+
+ClassPath = Annotated[str, AfterValidator(_class_path)]
+"""``"package.module:attribute"`` of a factory to import."""

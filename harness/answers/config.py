@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -11,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from harness.answers.metrics import DEFAULT_METRICS, MENU, parse_answer_metrics
 from harness.answers.prompt import PromptTemplate
 from harness.errors import ConfigError
+from harness.sections import ClassPath
 
-_CLASS_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 
 GENERATOR_OPTIONS = {
     "smollm2": ("max_new_tokens", "prompt_template"),
@@ -44,15 +43,8 @@ class GeneratorConfig(_Section):
     temperature: float = Field(0.0, ge=0)
     timeout: float = Field(60.0, gt=0, description="Seconds per request.")
     max_retries: int = Field(2, ge=0)
-    class_path: str | None = None
+    class_path: ClassPath | None = None
     prompt_template: PromptTemplate = PromptTemplate()
-
-    @field_validator("class_path")
-    @classmethod
-    def _module_attr(cls, value: str | None) -> str | None:
-        if value is not None and not _CLASS_PATH.fullmatch(value):
-            raise ValueError(f'class_path {value!r} must look like "package.module:attribute"')
-        return value
 
     @model_validator(mode="after")
     def _keys_fit_kind(self) -> GeneratorConfig:
