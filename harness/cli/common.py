@@ -16,7 +16,9 @@ from harness.runtime import prepare_environment
 
 @lru_cache(maxsize=1)
 def console() -> Console:
-    return Console(stderr=False, highlight=False, soft_wrap=True)
+    probe = Console()
+    # Piped output (CI logs) gets 120 columns instead of rich's 80, so tables are not truncated.
+    return Console(highlight=False, soft_wrap=True, width=None if probe.is_terminal else max(probe.width, 120))
 
 
 @contextlib.contextmanager
