@@ -1,5 +1,5 @@
 # The two commands a newcomer needs:
-#   make demo   run the main job on the embedded default corpus and write an HTML report
+#   make demo   fine-tune MiniLM on the bundled corpus, evaluate baseline vs fine-tuned, write an HTML report
 #   make test   build the environment from the pinned lock file and run the whole test suite
 .PHONY: demo test venv clean
 
@@ -11,7 +11,7 @@ venv:
 	@scripts/bootstrap.sh
 
 demo: venv
-	.venv/bin/ragshift eval configs/demo.toml
+	.venv/bin/ragshift run configs/demo.toml
 
 test:
 	@scripts/bootstrap.sh --browser
