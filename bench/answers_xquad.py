@@ -27,10 +27,12 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from results_md import markers, write_section  # noqa: E402  (bench/ is on sys.path)
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-BEGIN, END = "<!-- answers_xquad:begin -->", "<!-- answers_xquad:end -->"
+BEGIN, END = markers("answers_xquad")
 RETRIEVAL = ("ndcg@10", "recall@1", "recall@3")
 """recall@k with k = --top-k is the share of questions whose gold paragraph reached the prompt."""
 ANSWER = ("answer.contains_gold", "answer.exact_match", "answer.rouge_l", "answer.string_similarity", "ctx.id_precision", "ctx.precision")
@@ -221,15 +223,6 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results_md(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmark results\n\n"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section.rstrip("\n") + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "xquad_en")
@@ -249,7 +242,7 @@ def main() -> int:
     section = markdown(results)
     print(section)
     if not args.limit:
-        write_results_md(REPO / "bench" / "RESULTS.md", section)
+        write_section(REPO / "bench" / "RESULTS.md", "answers_xquad", section)
     return 0
 
 

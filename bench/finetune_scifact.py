@@ -27,10 +27,12 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from results_md import markers, write_section  # noqa: E402  (bench/ is on sys.path)
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-BEGIN, END = "<!-- finetune_scifact:begin -->", "<!-- finetune_scifact:end -->"
+BEGIN, END = markers("finetune_scifact")
 BASE_MODEL = "all-MiniLM-L6-v2"
 COMMON: dict[str, Any] = dict(
     base_model=BASE_MODEL, epochs=3, batch_size=32, lr=2e-5, warmup=0.1, seed=42,
@@ -203,15 +205,6 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results_md(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmark results\n\n"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section.rstrip("\n") + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "scifact")
@@ -238,7 +231,7 @@ def main() -> int:
     if args.smoke:
         print(section)
     else:
-        write_results_md(REPO / "bench" / "RESULTS.md", section)
+        write_section(REPO / "bench" / "RESULTS.md", "finetune_scifact", section)
     print(f"done in {results['wall_seconds']:.0f} s; {args.out / 'results.json'}")
     return 0
 
