@@ -143,3 +143,16 @@ def test_unknown_metric_lists_valid_ones(tiny: Path) -> None:
     result = CliRunner().invoke(app, ["eval", str(tiny)])
     assert result.exit_code == 2
     assert "mrrr" in result.output and "ndcg@K" in result.output
+
+
+def test_a_second_dataset_is_evaluated_next_to_the_domain_corpus(tiny: Path) -> None:
+    tiny.write_text(tiny.read_text() + '\n[[datasets]]\nname = "general"\npath = "corpus"\nsplit = "train"\n')
+    assert run_cli("eval", str(tiny)).exit_code == 0
+    run_dir = only_run_dir(tiny.parent / "reports")
+    by_dataset: dict[str, list[str]] = {}
+    for row in read_rows(run_dir):
+        by_dataset.setdefault(row.meta["dataset"], []).append(row.qid)
+    assert by_dataset == {"corpus": ["q1", "q2", "q3"], "general": ["q4"]}
+    card = json.loads((run_dir / "run_card.json").read_text())
+    assert [d["name"] for d in card["datasets"]] == ["corpus", "general"]
+    assert set(card["systems"]["keywords"]["indexes"]) == {"corpus", "general"}
