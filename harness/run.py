@@ -17,7 +17,7 @@ from harness.config import CorpusSection, RunConfig
 from harness.corpus import Corpus, load_corpus
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
-from harness.metrics.retrieval import score_queries
+from harness.metrics.rows import rows_from_hits
 from harness.rundir import RUN_CARD, StagedRun
 from harness.types import Hit, Query, Row
 
@@ -167,25 +167,7 @@ def describe_dataset(ds: Dataset) -> dict[str, Any]:
 
 def score_rows(system: str, ds: Dataset, hits: dict[str, list], config: RunConfig) -> list[Row]:
     """One row per judged query: its metrics, its ranked hits and its relevant documents."""
-    judged = {q.qid: dict(ds.corpus.qrels.get(q.qid, {})) for q in ds.queries}
-    # Rank-derived scores: the metrics see exactly the order the rows show (trec_eval would
-    # otherwise re-break exact score ties by doc id).
-    run = {qid: {h.doc_id: float(-rank) for rank, h in enumerate(hits.get(qid, []))} for qid in judged}
-    per_query = score_queries(judged, run, config.metrics.specs)
-    return [
-        Row(
-            system=system,
-            qid=q.qid,
-            query=q.text,
-            query_type=q.query_type,
-            split=q.split,
-            metrics=per_query[q.qid],
-            hits=tuple(hits.get(q.qid, [])),
-            relevant={d: s for d, s in judged[q.qid].items() if s > 0},
-            meta={**q.meta, "dataset": ds.name},
-        )
-        for q in ds.queries
-    ]
+    return rows_from_hits(system, ds.queries, hits, ds.corpus.qrels, config.metrics.specs, meta={"dataset": ds.name})
 
 
 def answer_stage(config: RunConfig) -> AnswerStage | None:

@@ -8,6 +8,7 @@ app's order, since scores of different retrievers are not comparable. The rows c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from llama_index.core.base.base_query_engine import BaseQueryEngine
@@ -21,7 +22,7 @@ from harness.answers.sample import AnswerSample
 from harness.config import DEFAULT_METRICS
 from harness.corpus.model import Corpus
 from harness.errors import ConfigError
-from harness.metrics.retrieval import score_queries
+from harness.metrics.rows import rows_from_hits
 from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
 from harness.protocols import Judge
 from harness.types import Hit, Query, Row
@@ -78,18 +79,16 @@ def _rows(
     specs: Sequence[MetricSpec],
     extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Row]:
-    judged = {q.qid: dict(corpus.qrels.get(q.qid, {})) for q in queries}
-    per_query = score_queries(judged, {q: {h.doc_id: h.score for h in hits[q]} for q in judged}, specs)
+    plain = {q.qid: [Hit(h.doc_id, h.score, h.chunk_id) for h in hits[q.qid]] for q in queries}
+    rows = rows_from_hits(system, queries, plain, corpus.qrels, specs)
     extra = extra or {}
     return [
-        Row(
-            system=system, qid=q.qid, query=q.text, query_type=q.query_type, split=q.split,
-            metrics={**per_query[q.qid], **extra.get(q.qid, {}).get("metrics", {})},
-            hits=tuple(Hit(h.doc_id, h.score, h.chunk_id) for h in hits[q.qid]),
-            relevant={d: g for d, g in judged[q.qid].items() if g > 0},
-            meta={**q.meta, **extra.get(q.qid, {}).get("meta", {})},
+        replace(
+            row,
+            metrics={**row.metrics, **extra.get(row.qid, {}).get("metrics", {})},
+            meta={**row.meta, **extra.get(row.qid, {}).get("meta", {})},
         )
-        for q in queries
+        for row in rows
     ]
 
 

@@ -1,0 +1,40 @@
+"""Ranked hits → one ``Row`` per judged query (its metrics, hits and relevant documents)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from harness.metrics.retrieval import score_queries
+from harness.metrics.spec import MetricSpec
+from harness.types import Hit, Query, Row
+
+
+def rows_from_hits(
+    system: str,
+    queries: Sequence[Query],
+    hits: Mapping[str, Sequence[Hit]],
+    qrels: Mapping[str, Mapping[str, int]],
+    specs: Sequence[MetricSpec],
+    *,
+    meta: Mapping[str, Any] | None = None,
+) -> list[Row]:
+    """Score each query's hits in the order given; ``meta`` is added to every row's query metadata."""
+    judged = {q.qid: dict(qrels.get(q.qid, {})) for q in queries}
+    # Rank-derived scores: the metrics see exactly the order the rows show (trec_eval would
+    # otherwise re-break exact score ties by doc id).
+    run = {qid: {h.doc_id: float(-rank) for rank, h in enumerate(hits.get(qid, []))} for qid in judged}
+    per_query = score_queries(judged, run, specs)
+    return [
+        Row(
+            system=system,
+            qid=q.qid,
+            query=q.text,
+            query_type=q.query_type,
+            split=q.split,
+            metrics=per_query[q.qid],
+            hits=tuple(hits.get(q.qid, [])),
+            relevant={d: s for d, s in judged[q.qid].items() if s > 0},
+            meta={**q.meta, **(meta or {})},
+        )
+        for q in queries
+    ]
