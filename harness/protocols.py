@@ -58,15 +58,21 @@ class Chunker(Protocol):
 
 @runtime_checkable
 class VectorIndex(Protocol):
-    """Stores chunk vectors; ``query`` returns higher-is-better scores, best first."""
+    """Stores chunk vectors of ONE embedder; ``query`` returns higher-is-better scores, best first.
 
-    def add(
-        self,
-        chunks: Sequence[Chunk],
-        embeddings: np.ndarray,
-    ) -> None: ...
+    Every write and every query names the (document) fingerprint of the embedder that made the
+    vectors; an index refuses any other with ``FingerprintMismatch``, so two model versions can
+    never be mixed in one index or queried across.
+    """
 
-    def query(self, embeddings: np.ndarray, *, k: int) -> list[list[Hit]]: ...
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, *, fingerprint: str) -> None: ...
+
+    def query(self, embeddings: np.ndarray, *, k: int, fingerprint: str) -> list[list[Hit]]: ...
+
+    @property
+    def embedder_fingerprint(self) -> str | None:
+        """The fingerprint whose vectors this index holds (``None``: nothing written yet)."""
+        ...
 
     def count(self) -> int: ...
 

@@ -71,7 +71,7 @@ def _embed_into(
         task = bar.add_task("embedding chunks", total=len(chunks))
         for at in range(0, len(chunks), batch_size):
             part = chunks[at : at + batch_size]
-            index.add(part, embedder.embed_documents([c.text for c in part]))
+            index.add(part, embedder.embed_documents([c.text for c in part]), fingerprint=document_fingerprint(embedder))
             bar.advance(task, len(part))
 
 
@@ -101,7 +101,9 @@ class LlamaIndexRetriever:
     def __init__(self, index: ChromaIndex, embedder: Embedder, *, fanout: int = 3) -> None:
         if fanout < 1:
             raise ConfigError(f"fanout must be >= 1, got {fanout}")
-        index.require_embedder(document_fingerprint(embedder))
+        self._fingerprint = document_fingerprint(embedder)
+        index.require_embedder(self._fingerprint, "query")
+        self._index = index
         self._embedder = embedder
         self._count = index.count
         self.fanout = fanout
@@ -112,6 +114,7 @@ class LlamaIndexRetriever:
     def retrieve(self, queries: Sequence[Query], *, k: int) -> dict[str, list[Hit]]:
         if not queries:
             return {}
+        self._index.require_embedder(self._fingerprint, "query")
         vectors = self._embedder.embed_queries([q.text for q in queries])
         total = self._count()
         return {q.qid: self._top_documents(q.text, v, k, total) for q, v in zip(queries, vectors)}

@@ -126,6 +126,7 @@ class RagshiftRetriever(BaseRetriever):
 
     def query_vector(self, vector: np.ndarray) -> list[NodeWithScore]:
         """Nodes for an already embedded query (a vector of this retriever's embedder)."""
+        self.index.require_embedder(document_fingerprint(self.embedder), "query")
         result = self.index.collection.query(
             query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
             n_results=self.similarity_top_k,

@@ -56,18 +56,23 @@ class ChromaIndex:
     def metadata(self) -> dict[str, Any]:
         return dict(self.collection.metadata or {})
 
-    def require_embedder(self, fingerprint: str) -> None:
+    @property
+    def embedder_fingerprint(self) -> str | None:
+        return self.metadata.get(EMBEDDER_KEY)
+
+    def require_embedder(self, fingerprint: str, action: str = "use") -> None:
         """Refuse to mix vector spaces: the collection must hold vectors of this embedder."""
-        recorded = self.metadata.get(EMBEDDER_KEY)
+        recorded = self.embedder_fingerprint
         if recorded != fingerprint:
             raise FingerprintMismatch(
-                f"collection {self.name!r} holds vectors of embedder {recorded!r}, not {fingerprint!r}: "
-                "use another collection or rebuild it"
+                f"refusing to {action} collection {self.name!r} with embedder {fingerprint!r}: it holds vectors of "
+                f"embedder {recorded!r}; another model version needs its own collection (`ragshift reindex`)"
             )
 
-    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, *, fingerprint: str) -> None:
         if len(chunks) != len(embeddings):
             raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} embeddings")
+        self.require_embedder(fingerprint, "write to")
         vectors = np.asarray(embeddings, dtype=np.float32)
         for start in range(0, len(chunks), self._batch):
             part = chunks[start : start + self._batch]
@@ -82,7 +87,8 @@ class ChromaIndex:
         for start in range(0, len(ids), self._batch):
             self.collection.delete(ids=list(ids[start : start + self._batch]))
 
-    def query(self, embeddings: np.ndarray, *, k: int) -> list[list[Hit]]:
+    def query(self, embeddings: np.ndarray, *, k: int, fingerprint: str) -> list[list[Hit]]:
+        self.require_embedder(fingerprint, "query")
         n = min(k, self.count())
         if n == 0:
             return [[] for _ in embeddings]

@@ -6,6 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
+from harness.errors import FingerprintMismatch
 from harness.types import Chunk, Hit
 
 
@@ -18,18 +19,32 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 class ExactIndex:
     """In-memory VectorIndex scoring by exact cosine similarity; ties go to the smaller chunk_id."""
 
-    def __init__(self) -> None:
+    def __init__(self, fingerprint: str | None = None) -> None:
         self._chunks: dict[str, Chunk] = {}
         self._vectors: dict[str, np.ndarray] = {}
+        self._fingerprint = fingerprint
 
-    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+    @property
+    def embedder_fingerprint(self) -> str | None:
+        return self._fingerprint
+
+    def _require(self, fingerprint: str, action: str) -> None:
+        if self._fingerprint is not None and fingerprint != self._fingerprint:
+            raise FingerprintMismatch(
+                f"refusing to {action} with embedder {fingerprint}: this index holds vectors of embedder {self._fingerprint}"
+            )
+
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, *, fingerprint: str) -> None:
         if len(chunks) != len(embeddings):
             raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} embeddings")
+        self._require(fingerprint, "write")
+        self._fingerprint = fingerprint
         for chunk, vector in zip(chunks, _unit_rows(embeddings)):
             self._chunks[chunk.chunk_id] = chunk
             self._vectors[chunk.chunk_id] = vector
 
-    def query(self, embeddings: np.ndarray, *, k: int) -> list[list[Hit]]:
+    def query(self, embeddings: np.ndarray, *, k: int, fingerprint: str) -> list[list[Hit]]:
+        self._require(fingerprint, "query")
         ids = sorted(self._vectors)
         if not ids:
             return [[] for _ in embeddings]

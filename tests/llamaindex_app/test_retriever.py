@@ -89,7 +89,7 @@ def test_fingerprint_is_checked_on_every_open(config, retriever):
     index = store.open_index(
         "rs-tampered", embedder_fingerprint="someone-else", dimension=len(VOCABULARY) + 1, metadata={}
     )
-    index.add([], np.zeros((0, len(VOCABULARY) + 1), dtype=np.float32))
+    index.add([], np.zeros((0, len(VOCABULARY) + 1), dtype=np.float32), fingerprint="someone-else")
     with pytest.raises(FingerprintMismatch, match="holds vectors of embedder someone-else, but"):
         RagshiftRetriever.from_embedder(KeywordEmbedder(VOCABULARY), store=store, collection="rs-tampered")
 

@@ -16,10 +16,10 @@ def brute_force_documents(corpus, chunker, embedder, k):
     """Reference ranking: exact cosine over all chunks, each document scored by its best chunk."""
     chunks = chunker.chunk(list(corpus.documents.values()))
     exact = ExactIndex()
-    exact.add(chunks, embedder.embed_documents([c.text for c in chunks]))
+    exact.add(chunks, embedder.embed_documents([c.text for c in chunks]), fingerprint=embedder.fingerprint())
     queries = list(corpus.queries.values())
     results = {}
-    for q, hits in zip(queries, exact.query(embedder.embed_queries([q.text for q in queries]), k=len(chunks))):
+    for q, hits in zip(queries, exact.query(embedder.embed_queries([q.text for q in queries]), k=len(chunks), fingerprint=embedder.fingerprint())):
         best = {}
         for h in hits:
             best.setdefault(h.doc_id, h.score)
@@ -70,7 +70,7 @@ def test_interrupted_build_is_completed_and_stale_chunks_dropped(corpus, chunker
     index, _ = build_index(corpus, chunker=chunker, embedder=embedder, store=store)
     wanted = index.ids()
     index.remove(sorted(wanted)[:2])
-    index.add([Chunk("ghost#0", "ghost", "cat")], embedder.embed_documents(["cat"]))
+    index.add([Chunk("ghost#0", "ghost", "cat")], embedder.embed_documents(["cat"]), fingerprint=embedder.fingerprint())
     embedder.calls.clear()
     again, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store)
     assert (stats["reused"], stats["added"], embedder.embedded) == (False, 2, 2)
@@ -89,7 +89,7 @@ def test_collection_name_changes_with_each_fingerprint(corpus, chunker, embedder
 def test_index_of_another_embedder_is_refused(corpus, embedder, store, tmp_path):
     index, _ = build_index(corpus, chunker=WholeDocumentChunker(), embedder=embedder, store=store)
     other = KeywordEmbedder(embedder.inner.vocabulary, query_prompt="query: ")
-    with pytest.raises(FingerprintMismatch, match=f"{embedder.fingerprint()}.*{other.fingerprint()}"):
+    with pytest.raises(FingerprintMismatch, match=f"{other.fingerprint()}.*holds vectors of embedder .{embedder.fingerprint()}"):
         LlamaIndexRetriever(index, other)
     with pytest.raises(FingerprintMismatch):
         ChromaStore(tmp_path / "chroma").open_index(

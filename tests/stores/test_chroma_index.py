@@ -3,7 +3,7 @@ import pytest
 
 from adapters.stores.chroma import ChromaIndex, ChromaStore
 from harness.errors import ConfigError, FingerprintMismatch
-from harness.testing.index_contract import DIM, VectorIndexContract, sample
+from harness.testing.index_contract import DIM, FP, VectorIndexContract, sample
 
 
 @pytest.fixture
@@ -11,7 +11,7 @@ def store(tmp_path):
     return ChromaStore(tmp_path / "chroma")
 
 
-def open_index(store, name="rs-test", embedder="emb-a", **tags):
+def open_index(store, name="rs-test", embedder=FP, **tags):
     return store.open_index(name, embedder_fingerprint=embedder, dimension=DIM, metadata=tags)
 
 
@@ -34,12 +34,12 @@ class TestChromaIndex(VectorIndexContract):
 def test_collection_uses_cosine_space_and_records_fingerprints(store):
     index = open_index(store, corpus="c1", chunker="k1")
     assert index.collection.configuration["hnsw"]["space"] == "cosine"
-    assert index.metadata == {"corpus": "c1", "chunker": "k1", "ragshift:embedder": "emb-a", "ragshift:dimension": DIM}
+    assert index.metadata == {"corpus": "c1", "chunker": "k1", "ragshift:embedder": FP, "ragshift:dimension": DIM}
 
 
 def test_other_embedder_fingerprint_is_refused_naming_both(store):
     open_index(store, embedder="emb-a")
-    with pytest.raises(FingerprintMismatch, match="emb-a.*emb-b"):
+    with pytest.raises(FingerprintMismatch, match="emb-b.*emb-a"):
         open_index(store, embedder="emb-b")
 
 
@@ -52,7 +52,7 @@ def test_other_tags_are_refused(store):
 def test_chroma_never_embeds_text_itself(store):
     index = open_index(store)
     chunks, vectors = sample(2)
-    index.add(chunks, vectors)
+    index.add(chunks, vectors, fingerprint=FP)
     with pytest.raises(RuntimeError, match="ragshift passes vectors explicitly"):
         index.collection.query(query_texts=["anything"], n_results=1)
 
@@ -60,7 +60,7 @@ def test_chroma_never_embeds_text_itself(store):
 def test_add_batches_above_the_client_limit(store):
     index = ChromaIndex(open_index(store).collection, batch_size=3)
     chunks, vectors = sample(8)
-    index.add(chunks, vectors)
+    index.add(chunks, vectors, fingerprint=FP)
     assert index.ids() == {c.chunk_id for c in chunks}
     index.remove([c.chunk_id for c in chunks[:7]])
     assert index.ids() == {chunks[7].chunk_id}
@@ -74,6 +74,6 @@ def test_needs_a_path_or_a_host():
 def test_query_scores_are_cosine_similarity(store):
     index = open_index(store)
     chunks, _ = sample(2)
-    index.add(chunks, np.array([[1, 0, 0, 0], [1, 1, 0, 0]], dtype=np.float32))
-    hits = index.query(np.array([[1, 0, 0, 0]], dtype=np.float32), k=2)[0]
+    index.add(chunks, np.array([[1, 0, 0, 0], [1, 1, 0, 0]], dtype=np.float32), fingerprint=FP)
+    hits = index.query(np.array([[1, 0, 0, 0]], dtype=np.float32), k=2, fingerprint=FP)[0]
     assert [h.score for h in hits] == pytest.approx([1.0, 2**-0.5], abs=1e-5)

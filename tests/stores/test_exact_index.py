@@ -15,11 +15,11 @@ class TestExactIndex(VectorIndexContract):
 def test_ties_break_by_chunk_id():
     index = ExactIndex()
     chunks = [Chunk(cid, "d", cid) for cid in ("c", "a", "b")]
-    index.add(chunks, np.ones((3, DIM), dtype=np.float32))
-    assert [h.chunk_id for h in index.query(np.ones((1, DIM)), k=3)[0]] == ["a", "b", "c"]
+    index.add(chunks, np.ones((3, DIM), dtype=np.float32), fingerprint="e")
+    assert [h.chunk_id for h in index.query(np.ones((1, DIM)), k=3, fingerprint="e")[0]] == ["a", "b", "c"]
 
 
 def test_zero_vector_scores_zero_instead_of_nan():
     index = ExactIndex()
-    index.add([Chunk("z", "d", "t")], np.zeros((1, DIM), dtype=np.float32))
-    assert index.query(np.ones((1, DIM)), k=1)[0][0].score == 0.0
+    index.add([Chunk("z", "d", "t")], np.zeros((1, DIM), dtype=np.float32), fingerprint="e")
+    assert index.query(np.ones((1, DIM)), k=1, fingerprint="e")[0][0].score == 0.0
