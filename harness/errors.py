@@ -28,3 +28,11 @@ class FingerprintMismatch(RagshiftError):
 
 class MissingDependency(RagshiftError):
     """An optional heavy dependency is not installed; the message says how to install it."""
+
+
+class StoreBusy(RagshiftError):
+    """Another process is writing to the same collection (or embedded store) right now."""
+
+
+class PromotionRefused(RagshiftError):
+    """``promote`` found a failing check; the message lists every check and its outcome."""

@@ -22,7 +22,7 @@ from harness.errors import ConfigError, FingerprintMismatch
 from harness.protocols import Embedder, document_fingerprint
 
 CORPUS_KEY = "ragshift:corpus"
-_HIDDEN_FROM_LLM = ["position"]
+_HIDDEN_FROM_LLM = ["position", "hash"]
 
 
 class RagshiftRetriever(BaseRetriever):
@@ -112,10 +112,10 @@ class RagshiftRetriever(BaseRetriever):
         section = config.corpus
         documents = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
         name = collection_name(documents.documents_fingerprint, build_chunker(config).fingerprint(), document_fingerprint(model))
-        store = ChromaStore(path=config.store.path, host=config.store.host, port=config.store.port)
+        store = ChromaStore.from_section(config.store)
         if name not in {c.name for c in store.client.list_collections()}:
             raise ConfigError(
-                f"no collection {name} for embedder {spec.name!r} on corpus {documents.name!r} in {config.store.path}: "
+                f"no collection {name} for embedder {spec.name!r} on corpus {documents.name!r} in {store.location}: "
                 "build it first with `ragshift eval` on this config"
             )
         return cls(open_index(store, name), model, similarity_top_k=similarity_top_k)

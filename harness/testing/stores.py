@@ -7,6 +7,7 @@ from typing import Sequence
 import numpy as np
 
 from harness.errors import FingerprintMismatch
+from harness.fingerprint import text_hash
 from harness.types import Chunk, Hit
 
 
@@ -59,6 +60,15 @@ class ExactIndex:
     def _hit(self, chunk_id: str, score: float) -> Hit:
         chunk = self._chunks[chunk_id]
         return Hit(doc_id=chunk.doc_id, score=score, chunk_id=chunk_id, text=chunk.text)
+
+    def remove(self, ids: Sequence[str]) -> None:
+        for chunk_id in ids:
+            self._chunks.pop(chunk_id, None)
+            self._vectors.pop(chunk_id, None)
+
+    def hashes(self) -> dict[str, str]:
+        """Content hash of every stored chunk's text (what ``reindex`` compares against)."""
+        return {i: text_hash(c.text) for i, c in self._chunks.items()}
 
     def count(self) -> int:
         return len(self._chunks)

@@ -1,0 +1,127 @@
+"""Shipping commands: ``reindex``, ``promote``, ``rollback``, ``status``, ``drop``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from harness.cli import app
+
+CONFIG = typer.Argument(..., exists=True, dir_okay=False, help="Run config (corpus, embedders, store).")
+EMBEDDER = typer.Option(None, "--embedder", "-e", help="Which \\[\\[embedders]] entry (default: the last one).")
+ALIAS = typer.Option("production", "--alias", "-a", help="The alias an app opens.")
+WAIT = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish (default: fail at once).")
+
+
+@app.command("reindex")
+def reindex_command(
+    config: Path = CONFIG,
+    embedder: str | None = EMBEDDER,
+    collection: str | None = typer.Option(None, "--collection", help="Target collection (default: named by corpus, chunker, model)."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Chunks embedded and written per batch."),
+    wait: float = WAIT,
+) -> None:
+    """Re-embed the corpus with one embedder into its own collection: only new or changed chunks, resumable."""
+    from harness.cli.common import console, fail_on_user_error
+
+    with fail_on_user_error():
+        from harness.config import load_config
+        from harness.shipping.reindex_job import run_reindex
+
+        result = run_reindex(load_config(config), embedder, collection=collection, batch_size=batch_size,
+                             wait=wait, console=console())
+    console().print(f"collection [bold]{result.collection}[/] is complete")
+
+
+@app.command("promote")
+def promote_command(
+    config: Path = CONFIG,
+    embedder: str | None = EMBEDDER,
+    alias: str = ALIAS,
+    collection: str | None = typer.Option(None, "--collection", help="Promote this collection instead of the embedder's."),
+    sample: int = typer.Option(100, "--sample", min=1, help="Judged queries in the sample evaluation."),
+    force: bool = typer.Option(False, "--force", help="Switch even if a check fails (recorded in the alias history)."),
+    wait: float = WAIT,
+) -> None:
+    """Point ALIAS at the embedder's collection after checks: fingerprint, completeness, sample evaluation."""
+    from harness.cli.common import console, fail_on_user_error
+
+    with fail_on_user_error():
+        from harness.config import load_config
+        from harness.shipping.promote import promote
+
+        done = promote(load_config(config), embedder, alias=alias, collection=collection, sample=sample,
+                       force=force, wait=wait, console=console())
+    for check in done.checks:
+        colour = {"ok": "green", "FAIL": "red", "skip": "yellow"}[check.mark]
+        console().print(f"  [{colour}]{check.mark:>4}[/] {check.name}: {escape(check.detail)}")
+    was = done.alias.previous[-1] if done.alias.previous else "nothing"
+    console().print(f"[bold green]{alias}[/]: {was} → [bold]{done.alias.collection}[/]" + (" [red](forced)[/]" if done.forced else ""))
+
+
+@app.command("rollback")
+def rollback_command(config: Path = CONFIG, alias: str = ALIAS, wait: float = WAIT) -> None:
+    """Point ALIAS back at the collection it pointed at before the last promote."""
+    from harness.cli.common import console, fail_on_user_error
+
+    with fail_on_user_error():
+        from harness.config import load_config
+        from harness.shipping.promote import rollback
+
+        back = rollback(load_config(config), alias=alias, wait=wait)
+    console().print(f"[bold green]{alias}[/] → [bold]{back.collection}[/] (rolled back from {back.history[-1]['from']})")
+
+
+@app.command("drop")
+def drop_command(
+    config: Path = CONFIG,
+    collection: str = typer.Argument(..., help="Collection to delete."),
+    force: bool = typer.Option(False, "--force", help="Drop it even if an alias keeps it for rollback."),
+    wait: float = WAIT,
+) -> None:
+    """Delete a collection no alias points at."""
+    from harness.cli.common import console, fail_on_user_error
+
+    with fail_on_user_error():
+        from harness.config import load_config
+        from harness.shipping.promote import drop
+
+        forgot = drop(load_config(config), collection, force=force, wait=wait)
+    extra = f" (aliases {', '.join(forgot)} can no longer roll back to it)" if forgot else ""
+    console().print(f"dropped {collection}{extra}")
+
+
+@app.command("status")
+def status_command(config: Path = CONFIG) -> None:
+    """List aliases, collections, their model fingerprints and sizes."""
+    from harness.cli.common import console, fail_on_user_error
+
+    with fail_on_user_error():
+        from harness.config import load_config
+        from harness.shipping import collections as col
+        from harness.shipping.promote import aliases
+
+        cfg = load_config(config)
+        store = col.open_store(cfg.store)
+        found, named = col.list_collections(store), aliases(store).all()
+    out = console()
+    out.print(f"store: {escape(store.location)}")
+    table = Table("alias", "collection", "previous (rollback)", "last change", title="aliases")
+    for a in named:
+        last = a.history[-1] if a.history else {}
+        table.add_row(a.name, a.collection, ", ".join(reversed(a.previous)) or "-", f"{last.get('action', '')} {last.get('at', '')}")
+    out.print(table if named else "aliases: none")
+    pointing = {}
+    for a in named:
+        pointing.setdefault(a.collection, []).append(a.name)
+        for p in a.previous:
+            pointing.setdefault(p, []).append(f"({a.name} rollback)")
+    table = Table("collection", "model", "fingerprint", "vectors", "complete", "aliases", title="collections")
+    for c in found:
+        complete = c.metadata.get(col.COMPLETE)
+        table.add_row(c.name, c.model, str(c.fingerprint), str(c.count), "-" if complete is None else ("yes" if complete else "NO"),
+                      " ".join(pointing.get(c.name, [])) or "-")
+    out.print(table)

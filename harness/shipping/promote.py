@@ -1,0 +1,212 @@
+"""``promote`` / ``rollback`` / ``drop``: move an alias between serving collections, after checks.
+
+Promote checks, in order: the collection exists; it holds vectors of the configured embedder
+(fingerprint); its reindex finished and its chunk count and corpus fingerprint match the corpus
+now; and a sample evaluation on judged queries is not worse than the alias's current collection
+under the config's regression policy. Any failed check refuses the switch (``--force`` switches
+anyway and records why in the alias history). The switch itself is one atomic registry write.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+
+from harness.config import RunConfig
+from harness.errors import ConfigError, PromotionRefused
+from harness.protocols import document_fingerprint
+from harness.shipping import collections as col
+from harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
+
+if TYPE_CHECKING:
+    from adapters.stores.chroma import ChromaIndex, ChromaStore
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None  # None: not applicable (e.g. no current collection to compare with)
+    detail: str
+
+    @property
+    def mark(self) -> str:
+        return {True: "ok", False: "FAIL", None: "skip"}[self.ok]
+
+
+@dataclass(frozen=True)
+class Promotion:
+    alias: Alias
+    checks: tuple[Check, ...]
+    forced: bool
+
+
+def aliases(store: ChromaStore) -> Any:
+    from adapters.stores.registry import ChromaAliasStore
+
+    return ChromaAliasStore(store.client)
+
+
+def promote(
+    config: RunConfig,
+    embedder_name: str | None = None,
+    *,
+    alias: str = "production",
+    collection: str | None = None,
+    sample: int = 100,
+    force: bool = False,
+    wait: float = 0.0,
+    console: Console | None = None,
+) -> Promotion:
+    """Point ``alias`` at the serving collection of ``embedder_name`` if every check passes."""
+    from harness.run import load_dataset
+    from harness.systems import build_chunker, load_embedder
+
+    console = console or Console(quiet=True)
+    check_alias_name(alias)
+    spec = col.config_spec(config, embedder_name)
+    dataset = load_dataset(config.corpus)
+    chunker = build_chunker(config)
+    embedder = load_embedder(config, spec, console=console)
+    fingerprint = document_fingerprint(embedder)
+    target = collection or col.serving_name(dataset.corpus.name, chunker.fingerprint(), fingerprint)
+    store = col.open_store(config.store)
+    registry = aliases(store)
+    current = registry.get(alias)
+    checks = list(_collection_checks(store, target, fingerprint, dataset.corpus, chunker))
+    if all(c.ok is not False for c in checks):
+        checks.append(_sample_check(config, store, current, target, embedder, dataset, sample, console))
+    failed = [c for c in checks if c.ok is False]
+    if failed and not force:
+        raise PromotionRefused(
+            f"not promoting {target} to {alias!r}:\n" + "\n".join(f"  [{c.mark}] {c.name}: {c.detail}" for c in checks)
+        )
+    note = "forced past: " + "; ".join(f"{c.name} ({c.detail})" for c in failed) if failed else ""
+    with col.write_lock(config.store, store, f"alias-{alias}", wait=wait, what=f"promote {alias}"):
+        latest = registry.get(alias)
+        if latest != current:
+            raise ConfigError(f"alias {alias!r} changed while checking ({current} → {latest}); run promote again")
+        moved = promoted(current, alias, target, note=note)
+        registry.put(moved)
+    return Promotion(moved, tuple(checks), bool(failed))
+
+
+def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: Any, chunker: Any) -> list[Check]:
+    try:
+        index = col.existing(store, name)
+    except ConfigError as exc:
+        return [Check("collection", False, f"{exc}; build it with `ragshift reindex`")]
+    tags = index.metadata
+    found = [Check("collection", True, f"{name} ({index.count()} vectors)")]
+    recorded = tags.get("ragshift:embedder")
+    found.append(Check("fingerprint", recorded == fingerprint,
+                       f"holds embedder {recorded}" + ("" if recorded == fingerprint else f", config's is {fingerprint}")))
+    expected = len(chunker.chunk(list(corpus.documents.values())))
+    complete = bool(tags.get(col.COMPLETE))
+    fresh = tags.get(col.CORPUS_FP) == corpus.documents_fingerprint
+    count = index.count()
+    ok = complete and fresh and count == expected
+    why = (f"{count} vectors, corpus has {expected} chunks" + ("" if complete else "; reindex did not finish")
+           + ("" if fresh else "; built from another version of the corpus (run `ragshift reindex`)"))
+    found.append(Check("complete", ok, why))
+    return found
+
+
+def _sample_check(
+    config: RunConfig, store: ChromaStore, current: Alias | None, target: str, embedder: Any,
+    dataset: Any, sample: int, console: Console,
+) -> Check:
+    """Evaluate the alias's current collection and ``target`` on the same sample of judged queries."""
+    if current is None:
+        return Check("sample evaluation", None, "the alias is new: no current collection to compare with")
+    if current.collection == target:
+        return Check("sample evaluation", False, f"the alias already points at {target}")
+    queries = list(dataset.queries)
+    if not queries:
+        return Check("sample evaluation", False, "no judged queries in the configured split")
+    picked = sorted(random.Random(config.run.seed).sample(queries, min(sample, len(queries))), key=lambda q: q.qid)
+    try:
+        current_index = col.existing(store, current.collection)
+        current_embedder = embedder_of(config, current_index)
+    except ConfigError as exc:
+        return Check("sample evaluation", False, f"cannot open the current collection: {exc}")
+    rows = _rows(config, "current", current_index, current_embedder, dataset, picked)
+    rows += _rows(config, "candidate", col.existing(store, target), embedder, dataset, picked)
+    from harness.compare import compare_rows
+
+    settings = config.compare.model_dump(exclude={"baseline"})
+    comparison = compare_rows(rows, baseline="current", policy=config.policy, **settings)
+    verdict = comparison.verdict.value
+    primary = config.metrics.specs[0].label
+    means = {s: sum(r.metrics[primary] for r in rows if r.system == s) / len(picked) for s in ("current", "candidate")}
+    detail = (f"{len(picked)} queries, {primary} {means['current']:.4f} → {means['candidate']:.4f}, "
+              f"policy verdict {verdict}")
+    problems = comparison.deciding_problems()
+    if problems:
+        detail += "; " + ", ".join(f"{t.metric} on {t.slice} {t.delta:+.4f}" for _, t in problems[:3])
+    console.print(f"sample evaluation: {detail}")
+    return Check("sample evaluation", verdict != "fail", detail)
+
+
+def embedder_of(config: RunConfig, index: ChromaIndex) -> Any:
+    """The embedder recorded in a serving collection, checked against its fingerprint."""
+    from harness.cache import CachedEmbedder, EmbeddingCache
+    from harness.errors import FingerprintMismatch
+    from harness.systems import build_adapter
+
+    spec = col.spec_of(index.metadata)
+    cache = EmbeddingCache(config.cache.path / "embeddings.sqlite")
+    embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
+    if document_fingerprint(embedder) != index.embedder_fingerprint:
+        raise FingerprintMismatch(
+            f"collection {index.name} records embedder {spec.name!r}, but that config now gives fingerprint "
+            f"{document_fingerprint(embedder)}, not {index.embedder_fingerprint} (the model changed on disk?)"
+        )
+    return embedder
+
+
+def _rows(config: RunConfig, system: str, index: Any, embedder: Any, dataset: Any, queries: list) -> list:
+    from adapters.llamaindex.pipeline import LlamaIndexRetriever
+    from harness.metrics.rows import rows_from_hits
+
+    retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
+    hits = retriever.retrieve(queries, k=config.metrics.depth)
+    return rows_from_hits(system, queries, hits, dataset.corpus.qrels, config.metrics.specs)
+
+
+def rollback(config: RunConfig, *, alias: str = "production", wait: float = 0.0) -> Alias:
+    """Point ``alias`` back at its previous collection (which must still exist)."""
+    from harness.shipping.aliases import resolve
+
+    store = col.open_store(config.store)
+    registry = aliases(store)
+    with col.write_lock(config.store, store, f"alias-{alias}", wait=wait, what=f"rollback {alias}"):
+        current = resolve(registry, alias)
+        back = rolled_back(current)
+        col.existing(store, back.collection)
+        registry.put(back)
+    return back
+
+
+def drop(config: RunConfig, name: str, *, force: bool = False, wait: float = 0.0) -> list[str]:
+    """Delete a collection. Refused while an alias points at it; one kept for rollback needs ``force``
+    (the alias then forgets it). Returns the aliases that forgot it."""
+    store = col.open_store(config.store)
+    registry = aliases(store)
+    col.existing(store, name)
+    with col.write_lock(config.store, store, name, wait=wait, what=f"drop {name}"):
+        live = [a.name for a in registry.all() if a.collection == name]
+        if live:
+            raise ConfigError(f"collection {name} is what alias {', '.join(live)} points at: promote another one first")
+        kept = [a for a in registry.all() if name in a.previous]
+        if kept and not force:
+            raise ConfigError(
+                f"collection {name} is kept for rollback of alias {', '.join(a.name for a in kept)}; "
+                "pass --force to drop it anyway (rollback to it becomes impossible)"
+            )
+        for a in kept:
+            registry.put(without(a, name))
+        store.client.delete_collection(name)
+    return [a.name for a in kept]

@@ -1,0 +1,64 @@
+"""``ragshift reindex``: re-embed the configured corpus with one configured embedder into its serving collection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from harness.config import RunConfig
+from harness.protocols import document_fingerprint
+from harness.shipping import collections as col
+from harness.shipping.aliases import now
+from harness.shipping.reindex import ReindexStats, reindex
+
+
+@dataclass(frozen=True)
+class ReindexResult:
+    collection: str
+    fingerprint: str
+    stats: ReindexStats
+
+    def to_json(self) -> dict[str, Any]:
+        return {"collection": self.collection, "fingerprint": self.fingerprint, **self.stats.to_json()}
+
+
+def run_reindex(
+    config: RunConfig,
+    embedder_name: str | None = None,
+    *,
+    collection: str | None = None,
+    batch_size: int = 64,
+    wait: float = 0.0,
+    console: Console | None = None,
+) -> ReindexResult:
+    """Embed what the serving collection lacks (new or changed chunks), drop what left the corpus,
+    then mark it complete with the chunk count and corpus fingerprint ``promote`` checks."""
+    from harness.run import load_dataset
+    from harness.systems import build_chunker, load_embedder
+
+    console = console or Console(quiet=True)
+    spec = col.config_spec(config, embedder_name)
+    corpus = load_dataset(config.corpus).corpus
+    chunker = build_chunker(config)
+    embedder = load_embedder(config, spec, console=console)
+    fingerprint = document_fingerprint(embedder)
+    name = collection or col.serving_name(corpus.name, chunker.fingerprint(), fingerprint)
+    chunks = chunker.chunk(list(corpus.documents.values()))
+    store = col.open_store(config.store)
+    with col.write_lock(config.store, store, name, wait=wait, what=f"reindex {name}") as renew:
+        index = store.open_index(
+            name, embedder_fingerprint=fingerprint, dimension=embedder.dimension,
+            metadata=col.fixed_tags(corpus.name, chunker.fingerprint()),
+        )
+        index.update_tags({col.MODEL: col.model_tag(spec), col.COMPLETE: False})
+        console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
+        stats = reindex(chunks, embedder, index, batch_size=batch_size, console=console, after_batch=lambda _: renew())
+        tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
+        if stats.chunks_per_second:
+            tags[col.RATE] = stats.chunks_per_second
+        index.update_tags(tags)
+    console.print(f"[bold green]done[/]: {stats.describe()}")
+    return ReindexResult(name, fingerprint, stats)
