@@ -1,0 +1,1 @@
+"""Shipping a fine-tuned embedder safely: serving collections and aliases, promotion, shadow replay."""

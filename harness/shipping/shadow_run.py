@@ -1,0 +1,158 @@
+"""``shadow_from_config``: build the current and the candidate retriever of a run config, replay a query
+log through both and publish rows.jsonl, summary.json and report.html in one run folder."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+from rich.console import Console
+
+from harness.config import EmbedderConfig, RunConfig
+from harness.errors import ConfigError
+from harness.fingerprint import files_hash, stable_hash
+from harness.rundir import RUN_CARD, SUMMARY, StagedRun
+from harness.shipping.querylog import QueryLog, load_query_log
+from harness.shipping.replay import ShadowResult, run_shadow
+from harness.shipping.shadow import DEFAULT_P
+
+REPORT = "report.html"
+
+
+@dataclass(frozen=True)
+class ShadowRun:
+    run_id: str
+    run_dir: Path
+    result: ShadowResult
+    log: QueryLog
+
+    @property
+    def report_path(self) -> Path:
+        return self.run_dir / REPORT
+
+
+def choose_pair(
+    config: RunConfig, *, current: str | None = None, candidate: str | None = None
+) -> tuple[EmbedderConfig, EmbedderConfig]:
+    """What to compare: ``current`` defaults to the config's baseline, ``candidate`` to the first other
+    ``[[embedders]]`` table. The one place that turns names into systems (a registry alias can
+    resolve to a name before calling this)."""
+    cur = config.embedder(current or config.baseline)
+    if candidate is None:
+        others = [e for e in config.embedders if e.name != cur.name]
+        if not others:
+            raise ConfigError(
+                f"shadow needs two embedders, the config has only {cur.name!r}: add a second [[embedders]] "
+                "table (the candidate) or name one with --candidate"
+            )
+        return cur, others[0]
+    cand = config.embedder(candidate)
+    if cand.name == cur.name:
+        raise ConfigError(f"current and candidate are both {cur.name!r}; name two different embedders")
+    return cur, cand
+
+
+class LiveQueries:
+    """A ``CachedEmbedder`` whose queries skip the cache: shadow latency must include encoding each
+    query, as a live request does. Documents (and everything else) still go through the cache."""
+
+    def __init__(self, cached: Any) -> None:
+        self._cached = cached
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._cached.inner.embed_queries(texts), dtype=np.float32)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cached, name)
+
+
+def shadow_from_config(
+    config: RunConfig,
+    log_path: Path,
+    *,
+    current: str | None = None,
+    candidate: str | None = None,
+    k: int = 10,
+    p: float = DEFAULT_P,
+    limit: int | None = None,
+    dedupe: bool = False,
+    warmup: int = 3,
+    output: Path | None = None,
+    console: Console | None = None,
+) -> ShadowRun:
+    from harness.corpus import load_corpus
+    from harness.progress import progress_bar
+    from harness.report.shadow import render_shadow_html
+    from harness.run import versions
+    from harness.systems import build_system, load_embedder
+
+    console = console or Console(quiet=True)
+    cur_spec, cand_spec = choose_pair(config, current=current, candidate=candidate)
+    log = load_query_log(log_path, limit=limit, dedupe=dedupe)
+    corpus = load_corpus(config.corpus.path, format=config.corpus.format, query_type_field=config.corpus.query_type_field)
+    console.print(
+        f"shadow: {len(log)} logged queries from {log_path} against {len(corpus.documents)} documents of {corpus.name}"
+    )
+    systems = {}
+    for spec in (cur_spec, cand_spec):
+        embedder = load_embedder(config, spec, console=console)
+        systems[spec.name] = build_system(config, spec, LiveQueries(embedder), corpus, console=console)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    bar = progress_bar(console)
+    bar.live.auto_refresh = False  # no refresh thread competing with the timed calls: redraw between queries
+    with bar:
+        task = bar.add_task("replaying queries", total=len(log))
+        result = run_shadow(
+            systems[cur_spec.name].retriever,
+            systems[cand_spec.name].retriever,
+            list(log.queries),
+            k=k,
+            p=p,
+            warmup=warmup,
+            names=(cur_spec.name, cand_spec.name),
+            on_query=lambda done: bar.update(task, completed=done, refresh=True),
+        )
+    replay_s = time.perf_counter() - started
+    described = {name: {**s.describe(), "index": s.index_info} for name, s in systems.items()}
+    key = {
+        "log": files_hash([log.path]),
+        "limit": limit,
+        "dedupe": dedupe,
+        "k": k,
+        "p": p,
+        "warmup": warmup,
+        "corpus": corpus.fingerprint,
+        "chunking": config.chunking.model_dump(mode="json"),
+        "fanout": config.store.fanout,
+        "systems": [described[cur_spec.name]["fingerprint"], described[cand_spec.name]["fingerprint"]],
+    }
+    run_id = f"{config.run.name}-shadow-{stable_hash(key, length=10)}"
+    details = {
+        "run_id": run_id,
+        "current": cur_spec.name,
+        "candidate": cand_spec.name,
+        "log": log.describe(),
+        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": corpus.fingerprint,
+                   "documents": len(corpus.documents)},
+        "systems": described,
+        "settings": {"k": k, "p": p, "warmup": warmup, "limit": limit, "dedupe": dedupe,
+                     "query_cache": "bypassed (every query encoded)"},
+        "config_fingerprint": config.fingerprint(),
+        "versions": versions(),
+        "timings": {"replay_s": replay_s, **{f"{n}.index_s": s.timings.get("index") for n, s in systems.items()}},
+    }
+    html = render_shadow_html(result, run_id=run_id, documents=corpus.documents, details=details)
+    staged = StagedRun(output or config.run.output, run_id)
+    try:
+        staged.write_rows(result.rows)
+        staged.write_json(SUMMARY, result.summary)
+        staged.write_json(RUN_CARD, details)
+        (staged.path / REPORT).write_text(html, encoding="utf-8")
+        final = staged.publish()
+    except BaseException:
+        staged.discard()
+        raise
+    return ShadowRun(run_id, final, result, log)
