@@ -120,6 +120,29 @@ class RagshiftRetriever(BaseRetriever):
             )
         return cls(open_index(store, name), model, similarity_top_k=similarity_top_k)
 
+    @classmethod
+    def from_alias(
+        cls,
+        alias: str,
+        *,
+        store: ChromaStore | str | Path,
+        embedder: Embedder | None = None,
+        similarity_top_k: int = 4,
+    ) -> RagshiftRetriever:
+        """The collection ``alias`` (e.g. ``"production"``) points at now (see ``ragshift promote``).
+
+        Without ``embedder``, the model recorded in the collection by ``ragshift reindex`` is loaded;
+        either way its fingerprint must match the collection's. Resolved once: a later promote
+        does not move an open retriever (open a new one to follow the alias).
+        """
+        from adapters.stores.registry import ChromaAliasStore
+        from harness.shipping.aliases import resolve
+        from harness.shipping.collections import recorded_embedder
+
+        store = store if isinstance(store, ChromaStore) else ChromaStore(path=store)
+        index = open_index(store, resolve(ChromaAliasStore(store.client), alias).collection)
+        return cls(index, embedder or recorded_embedder(index.metadata), similarity_top_k=similarity_top_k)
+
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         vector = self.embedder.embed_queries([query_bundle.query_str])[0]
         return self.query_vector(vector)

@@ -50,6 +50,16 @@ def spec_of(metadata: dict[str, Any]) -> EmbedderConfig:
     return EmbedderConfig.model_validate(json.loads(raw))
 
 
+def recorded_embedder(metadata: dict[str, Any]) -> Any:
+    """Build the embedder a serving collection records (not cached; the model loads lazily)."""
+    from adapters.embedders.factory import build_embedder
+
+    spec = spec_of(metadata)
+    if spec.kind == "degraded":
+        raise ConfigError("a degraded embedder wraps another config entry: pass the embedder explicitly")
+    return build_embedder(spec.kind, **spec.adapter_options())
+
+
 def open_store(section: StoreSection) -> ChromaStore:
     from adapters.stores.chroma import ChromaStore
 

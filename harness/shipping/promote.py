@@ -145,7 +145,7 @@ def _sample_check(
               f"policy verdict {verdict}")
     problems = comparison.deciding_problems()
     if problems:
-        detail += "; " + ", ".join(f"{t.metric} on {t.slice} {t.delta:+.4f}" for _, t in problems[:3])
+        detail += "; " + ", ".join(f"{t.metric} on {t.slice.label} {t.delta:+.4f}" for _, t in problems[:3])
     console.print(f"sample evaluation: {detail}")
     return Check("sample evaluation", verdict != "fail", detail)
 
