@@ -8,7 +8,7 @@ are removed. Progress shows throughput and an ETA.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -59,14 +59,17 @@ class ReindexStats:
     removed: int
     seconds: float
     chunks_per_second: float | None
+    from_cache: int | None = None
+    """Of the embedded chunks, how many vectors came from the embedding cache (no model work)."""
 
     def to_json(self) -> dict[str, float | int | None]:
         return asdict(self)
 
     def describe(self) -> str:
         rate = f", {self.chunks_per_second:.1f} chunks/s" if self.chunks_per_second else ""
+        cached = f" ({self.from_cache} from the embedding cache)" if self.from_cache else ""
         return (
-            f"{self.chunks} chunks: {self.embedded} embedded, {self.unchanged} already there, "
+            f"{self.chunks} chunks: {self.embedded} embedded{cached}, {self.unchanged} already there, "
             f"{self.removed} removed in {self.seconds:.1f} s{rate}"
         )
 
@@ -89,6 +92,7 @@ def reindex(
     started = time.perf_counter()
     fingerprint = document_fingerprint(embedder)
     plan = Plan.of(chunks, target.hashes())
+    hits_before = getattr(embedder, "hits", 0)
     if plan.remove:
         target.remove(list(plan.remove))
     done = 0
@@ -105,7 +109,7 @@ def reindex(
             if after_batch is not None:
                 after_batch(done)
     embed_s = time.perf_counter() - t0
-    return ReindexStats(
+    stats = ReindexStats(
         chunks=len(chunks),
         unchanged=plan.unchanged,
         embedded=len(plan.embed),
@@ -113,6 +117,8 @@ def reindex(
         seconds=round(time.perf_counter() - started, 3),
         chunks_per_second=round(len(plan.embed) / embed_s, 2) if plan.embed and embed_s > 0 else None,
     )
+    hits = getattr(embedder, "hits", None)  # a CachedEmbedder counts what it served without the model
+    return replace(stats, from_cache=hits - hits_before) if isinstance(hits, int) else stats
 
 
 class _Rate(ProgressColumn):

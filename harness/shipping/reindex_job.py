@@ -57,7 +57,7 @@ def run_reindex(
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
         stats = reindex(chunks, embedder, index, batch_size=batch_size, console=console, after_batch=lambda _: renew())
         tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
-        if stats.chunks_per_second:
+        if stats.chunks_per_second and not stats.from_cache:  # a model throughput, not cache reads
             tags[col.RATE] = stats.chunks_per_second
         index.update_tags(tags)
     console.print(f"[bold green]done[/]: {stats.describe()}")
