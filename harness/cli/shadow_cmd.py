@@ -15,7 +15,7 @@ def shadow_command(
     config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config (TOML)."),
     log: Path = typer.Option(..., "--log", exists=True, dir_okay=False, help="Query log: .txt (one query a line) or .jsonl."),
     current: str | None = typer.Option(None, "--current", help="Embedder now in production (default: the config's baseline)."),
-    candidate: str | None = typer.Option(None, "--candidate", help="Embedder to ship (default: the first other embedder)."),
+    candidate: str | None = typer.Option(None, "--candidate", help="Embedder to ship (default: the first other embedder, else the model \\[finetune] trained)."),
     k: int = typer.Option(10, "-k", "--k", min=1, help="Compare the top K documents."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Replay only the first N queries of the log."),
     dedupe: bool = typer.Option(False, "--dedupe", help="Replay each distinct query once (case and spacing ignored)."),

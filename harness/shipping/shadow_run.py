@@ -38,21 +38,47 @@ def choose_pair(
     config: RunConfig, *, current: str | None = None, candidate: str | None = None
 ) -> tuple[EmbedderConfig, EmbedderConfig]:
     """What to compare: ``current`` defaults to the config's baseline, ``candidate`` to the first other
-    ``[[embedders]]`` table. The one place that turns names into systems (a registry alias can
+    ``[[embedders]]`` table, else to the model ``[finetune]`` trained (named after its folder, as
+    ``ragshift run`` names it). The one place that turns names into systems (a registry alias can
     resolve to a name before calling this)."""
-    cur = config.embedder(current or config.baseline)
+    specs = {e.name: e for e in config.embedders}
+    trained = trained_candidate(config)
+    if trained is not None:
+        specs.setdefault(trained.name, trained)
+    hint = ""
+    if config.finetune is not None and trained is None:
+        hint = f" ([finetune] output {config.finetune.output} holds no trained model yet: run `ragshift run` first)"
+
+    def pick(name: str) -> EmbedderConfig:
+        if name not in specs:
+            raise ConfigError(f"no embedder named {name!r}; embedders: {', '.join(specs)}{hint}")
+        return specs[name]
+
+    cur = pick(current or config.baseline)
     if candidate is None:
-        others = [e for e in config.embedders if e.name != cur.name]
+        others = [e for e in specs.values() if e.name != cur.name]
         if not others:
             raise ConfigError(
                 f"shadow needs two embedders, the config has only {cur.name!r}: add a second [[embedders]] "
-                "table (the candidate) or name one with --candidate"
+                f"table (the candidate) or name one with --candidate{hint}"
             )
         return cur, others[0]
-    cand = config.embedder(candidate)
+    cand = pick(candidate)
     if cand.name == cur.name:
         raise ConfigError(f"current and candidate are both {cur.name!r}; name two different embedders")
     return cur, cand
+
+
+def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
+    """The model the config's ``[finetune]`` section trained, as ``ragshift run`` evaluates it; None
+    when there is no such section or its output folder holds no finished model."""
+    from harness.finetune.card import RECORD
+
+    settings = config.finetune
+    if settings is None or not (Path(settings.output) / RECORD).is_file():
+        return None
+    kind = "sentence-transformers" if settings.method == "full" else "query-adapter"
+    return EmbedderConfig(name=Path(settings.output).name, kind=kind, model=str(settings.output))
 
 
 class LiveQueries:

@@ -105,3 +105,23 @@ def test_unknown_or_missing_candidate_is_a_clean_error(tmp_path: Path) -> None:
     bad.write_text('{"text": "vpn"}\n{"q": "oops"}\n')
     result = run_cli("shadow", str(write_config(tmp_path)), "--log", str(bad))
     assert result.exit_code == 2 and "log.jsonl:2:" in result.output
+
+
+def test_candidate_defaults_to_the_model_finetune_trained(tmp_path: Path) -> None:
+    from harness.config import load_config
+    from harness.errors import ConfigError
+    from harness.shipping.shadow_run import choose_pair
+
+    config = write_config(tmp_path, second=False)
+    config.write_text(config.read_text() + '\n[finetune]\nmethod = "full"\noutput = "models/acme-ft"\n')
+    cfg = load_config(config)
+    with pytest.raises(ConfigError, match=r"only 'prod'.*models/acme-ft holds no trained model yet: run `ragshift run` first"):
+        choose_pair(cfg)
+    (tmp_path / "models" / "acme-ft").mkdir(parents=True)
+    (tmp_path / "models" / "acme-ft" / "ragshift_finetune.json").write_text("{}")
+    current, candidate = choose_pair(cfg)
+    assert current.name == "prod"
+    assert (candidate.name, candidate.kind, candidate.model) == ("acme-ft", "sentence-transformers", str(tmp_path / "models" / "acme-ft"))
+    assert [s.name for s in choose_pair(cfg, current="acme-ft", candidate="prod")] == ["acme-ft", "prod"]
+    with pytest.raises(ConfigError, match="both 'prod'"):
+        choose_pair(cfg, candidate="prod")
