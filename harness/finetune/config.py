@@ -83,6 +83,9 @@ class FinetuneConfig(Section):
     triplet_margin: float = Field(0.3, gt=0)
     """Margin of the triplet loss over cosine distance."""
     hard_negatives: HardNegatives = HardNegatives()
+    title_pairs: int = Field(0, ge=0)
+    """Add up to this many (document title → document body) pairs from the corpus to the training
+    pairs: in-domain pseudo-queries that need no labels (0: off; full fine-tuning only)."""
     query_adapter: QueryAdapter = QueryAdapter()
     train_split: str = "train"
     eval_split: str | None = "test"
@@ -104,6 +107,12 @@ class FinetuneConfig(Section):
     keep_checkpoints: bool = False
 
     _base_model_path = field_validator("base_model")(_model_path)
+
+    @model_validator(mode="after")
+    def _titles_need_full(self) -> FinetuneConfig:
+        if self.title_pairs and self.method != "full":
+            raise ValueError("title_pairs works with method = \"full\" only (the query adapter trains on judged queries)")
+        return self
 
     def recipe(self) -> dict[str, Any]:
         """The settings the trained weights depend on (not where they go, nor resume policy)."""

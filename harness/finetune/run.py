@@ -147,12 +147,19 @@ def _train_full(
         t0 = time.perf_counter()
         mining = _mine(cfg, corpus, train, base)
         console.print(f"hard negatives in {time.perf_counter() - t0:.0f} s: {mining.stats.to_json()}")
-    training_set = _training_set(cfg, corpus, train, mining)
+    extra: list[Query] = []
+    if cfg.title_pairs:
+        from harness.finetune.augment import with_title_pairs
+
+        corpus, extra = with_title_pairs(corpus, cfg.title_pairs, seed=cfg.seed)
+    training_set = _training_set(cfg, corpus, train + extra, mining)
     outcome = train_full(
         cfg=cfg, training_set=training_set, eval_sets=eval_sets, work_dir=work, resume=cfg.resume,
         console=None if console.quiet else console, callbacks=callbacks,
     )
     summary = dict(training_set.summary)
+    if extra:
+        summary["title_pairs"] = len(extra)
     if mining is not None:
         summary["mining"] = mining.stats.to_json()
     return outcome, summary, {"resumed_from": outcome.resumed_from, "best_checkpoint": outcome.best_checkpoint}
