@@ -29,6 +29,7 @@ from pydantic import (
 from harness.answers.config import AnswersConfig
 from harness.compare.compare import CompareSettings
 from harness.compare.policy import RegressionPolicy
+from harness.cost import CostSettings
 from harness.errors import ConfigError, MissingDependency
 from harness.finetune.config import FinetuneConfig
 from harness.sections import ClassPath, ConfigPath, Section, _resolve, section
@@ -227,6 +228,7 @@ class RunConfig(Section):
     policy: RegressionPolicy = section()
     finetune: FinetuneConfig | None = None
     answers: AnswersConfig | None = None
+    cost: CostSettings = section()
 
     @model_validator(mode="after")
     def _baseline_is_an_embedder(self) -> "RunConfig":

@@ -7,19 +7,22 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
 
 from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
-from harness.config import CorpusSection, RunConfig
+from harness.config import CorpusSection, EmbedderConfig, RunConfig
 from harness.corpus import Corpus, load_corpus
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 from harness.metrics.rows import rows_from_hits
 from harness.rundir import RUN_CARD, StagedRun
 from harness.types import Hit, Query, Row
+
+if TYPE_CHECKING:
+    from harness.systems import System
 
 VERSIONED = (
     "ragshift", "torch", "sentence-transformers", "transformers", "llama-index-core",
@@ -98,6 +101,8 @@ def run_eval(
     stage = answer_stage(config)
     rows: list[Row] = []
     systems: dict[str, Any] = {}
+    cost: dict[str, Any] = {}
+    baseline_store: tuple[str | None, Callable[[], set[str]] | None] | None = None
     for spec in config.embedders:
         embedder = load_embedder(config, spec, console=console)
         for ds in datasets:
@@ -114,6 +119,11 @@ def run_eval(
                 timings[f"{prefix}.answers"] = time.perf_counter() - t0
             rows.extend(scored)
             systems.setdefault(spec.name, {**system.describe(), "indexes": {}})["indexes"][ds.name] = system.index_info
+            if ds is datasets[0] and config.cost.enabled:
+                cost[spec.name] = measure_system_cost(config, spec, system, ds, console)
+            if ds is datasets[0] and spec.name == config.baseline:
+                baseline_store = (system.index_info.get("collection"), system.collections)
+    rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     answers = stage.fingerprint() if stage is not None else None
     run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems, answers=answers)
     comparison = compare(config, rows, console)
@@ -132,6 +142,8 @@ def run_eval(
         "versions": versions(),
         "timings": timings,
         "leakage": leakage,
+        **({"cost": cost} if cost else {}),
+        "rollback": rollback,
         **({"answers": describe_answers(stage, rows)} if stage is not None else {}),
         **(extras or {}),
     }
@@ -152,6 +164,56 @@ def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool
             if report is not None and (report.overlaps or spec.name not in found):
                 found[spec.name] = report.to_json()
     return found
+
+
+def measure_system_cost(
+    config: RunConfig, spec: EmbedderConfig, system: System, ds: Dataset, console: Console
+) -> dict[str, Any]:
+    """Run-card ``cost[<system>]``: latency, throughput and memory of a fresh uncached instance of the
+    embedder on a small sample of ``ds`` (see ``harness.cost``), next to how its index was built."""
+    from harness import systems as composition
+    from harness.cost import measure_cost, sample_chunks
+
+    documents = list(ds.corpus.documents.values())
+    chunks = sample_chunks(documents, system.chunker.chunk, config.cost.throughput_chunks, seed=config.run.seed)
+    figures = measure_cost(
+        lambda: composition.uncached_embedder(config, spec),
+        queries=ds.queries,
+        chunks=chunks,
+        settings=config.cost,
+        make_retriever=system.reopen,
+        k=config.metrics.depth,
+        seed=config.run.seed,
+    )
+    info = system.index_info
+    figures["dataset"] = ds.name
+    figures["corpus"] = {"documents": len(ds.corpus.documents), "chunks": info.get("chunks")}
+    figures["index_build"] = {
+        "seconds": info.get("seconds"),
+        "collection": info.get("collection"),
+        "reused": info.get("reused"),
+        "chunks": info.get("chunks"),
+        "added": info.get("added"),
+        "embedded": info.get("cache_misses"),
+        "from_cache": info.get("cache_hits"),
+    }
+    q, e, m = figures["query_encode"], figures["corpus_encode"], figures["memory"]
+    latency = figures.get("query_latency") or {}
+    console.print(
+        f"cost [bold]{escape(spec.name)}[/]: query encode p50 {q['p50_ms']:.1f} ms / p95 {q['p95_ms']:.1f} ms, "
+        f"query p50 {latency.get('p50_ms', float('nan')):.1f} ms, {e['chunks_per_s']:.1f} chunks/s, "
+        f"peak +{m['peak_above_before_mb']:.0f} MB [dim](uncached, {q['n']} queries, {e['chunks']} chunks)[/]"
+    )
+    return figures
+
+
+def rollback_facts(config: RunConfig, collection: str | None, collections: Callable[[], set[str]] | None) -> dict[str, Any]:
+    """Run-card ``rollback``: the baseline's collection and whether the store holds it at the end of the run
+    (``collections`` lists the store's collections; None leaves ``present`` unknown)."""
+    present = collection in collections() if collection and collections is not None else None
+    server = getattr(config.store, "server_url", None)  # newer configs name a server by url
+    where = server or (f"{config.store.host}:{config.store.port or 8000}" if config.store.host else str(config.store.path))
+    return {"baseline": config.baseline, "collection": collection, "store": where, "present": present}
 
 
 def describe_dataset(ds: Dataset) -> dict[str, Any]:
@@ -229,7 +291,7 @@ def make_run_id(
 
     ``answers`` is the answer stage's fingerprint (generator, prompt template, scorers, judge).
     """
-    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path"}, "cache": {"path"},
+    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path"}, "cache": {"path"}, "cost": True,
              "embedders": {"__all__": {"model"}}, "datasets": {"__all__": {"path"}}}
     settings = config.model_dump(mode="json", exclude=where)
     key = stable_hash(

@@ -66,6 +66,12 @@ class SentenceTransformerEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, query=False)
 
+    def parameter_bytes(self) -> int:
+        """Bytes of the model's parameters and buffers as loaded (loads the model if it is not yet)."""
+        model = self._load()
+        tensors = [*model.parameters(), *model.buffers()]
+        return int(sum(t.numel() * t.element_size() for t in tensors))
+
     def fingerprint(self) -> str:
         """Hash of weights, tokenizer, module configs (pooling, dense, normalise) and these settings.
 

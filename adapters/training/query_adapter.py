@@ -86,6 +86,12 @@ class QueryAdapterEmbedder:
     def document_fingerprint(self) -> str:
         return document_fingerprint(self.base)
 
+    def parameter_bytes(self) -> int | None:
+        """The base model's parameters (when it says) plus the map's weight and bias."""
+        method = getattr(self.base, "parameter_bytes", None)
+        base = method() if callable(method) else None
+        return None if base is None else int(base) + self.weight.nbytes + self.bias.nbytes
+
     def fingerprint(self) -> str:
         return stable_hash({"embedder": "query-adapter", "base": self.base.fingerprint(), "map": self._map_hash()})
 

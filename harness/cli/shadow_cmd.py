@@ -15,6 +15,7 @@ def shadow_command(
     config: Path = typer.Argument(..., exists=True, dir_okay=False, help="Run config (TOML)."),
     log: Path = typer.Option(..., "--log", exists=True, dir_okay=False, help="Query log: .txt (one query a line) or .jsonl."),
     current: str | None = typer.Option(None, "--current", help="Embedder now in production (default: the config's baseline)."),
+    alias: str | None = typer.Option(None, "--alias", "-a", help="Current = what this alias serves now (its collection and recorded model)."),
     candidate: str | None = typer.Option(None, "--candidate", help="Embedder to ship (default: the first other embedder, else the model \\[finetune] trained)."),
     k: int = typer.Option(10, "-k", "--k", min=1, help="Compare the top K documents."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Replay only the first N queries of the log."),
@@ -36,7 +37,7 @@ def shadow_command(
     with fail_on_user_error():
         cfg = load_config(config)
         run = shadow_from_config(
-            cfg, log, current=current, candidate=candidate, k=k, limit=limit, dedupe=dedupe,
+            cfg, log, current=current, candidate=candidate, alias=alias, k=k, limit=limit, dedupe=dedupe,
             warmup=warmup, output=output, console=out,
         )
     for line in summary_lines(run.result.summary):

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from harness.compare.compare import dataset_of
 from harness.compare.model import PairComparison
 from harness.report import charts
+from harness.report.cost import PILL, cost_table, gain_line, spend_lines, target_documents
 from harness.report.model import Report
 from harness.report.summary import query_deltas
 
@@ -133,6 +134,8 @@ def render_html(report: Report) -> str:
     colors = charts.colors_for(names)
     pairs = [_pair_view(report, p, colors) for p in report.comparison.pairs] if report.comparison else []
     latency_keys = list(dict.fromkeys(k for v in report.latency.values() for k in v))
+    cost = cost_table(report.cost, report.systems, documents=target_documents(report.run_card, report.worth)) if report.cost else None
+    worth = report.worth
     return environment().get_template("report.html.j2").render(
         r=report,
         c=report.comparison,
@@ -141,6 +144,11 @@ def render_html(report: Report) -> str:
         datasets=_dataset_charts(report, colors),
         training=_training_charts(report),
         latency_keys=latency_keys,
+        cost=cost,
+        worth=worth,
+        gains=[gain_line(worth, i) for i in range(len(worth.gains))] if worth else [],
+        spends=[spend_lines(s) for s in worth.spends] if worth else [],
+        check_pill=PILL,
         card=report.run_card,
         card_json=json.dumps(report.run_card, indent=2, sort_keys=True, ensure_ascii=False, default=str),
         relevant=lambda row, doc: row.relevant.get(doc, 0) > 0,

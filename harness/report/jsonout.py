@@ -23,6 +23,8 @@ def to_json(report: Report, *, include_rows: bool = False) -> dict[str, Any]:
         "comparison": report.comparison.to_json() if report.comparison else None,
         "training_curves": {k: list(v) for k, v in report.training_curves.items()},
         "latency": dict(report.latency),
+        "cost": dict(report.cost),
+        "worth_it": report.worth.to_json() if report.worth else None,
         "answers": report.answers.to_json() if report.answers else None,
         "run_card": dict(report.run_card),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from harness.report.cost import ICON as CHECK_ICON
+from harness.report.cost import cost_table, gain_line, spend_lines, target_documents
 from harness.report.html import fmt_num, fmt_p, fmt_signed
 from harness.report.model import Report
 
@@ -87,6 +89,31 @@ def _answers(report: Report) -> list[str]:
     return lines
 
 
+def _cost(report: Report) -> list[str]:
+    """Side-by-side latency and cost of every measured system."""
+    table = cost_table(report.cost, report.systems, documents=target_documents(report.run_card, report.worth))
+    lines = ["", "### Latency and cost", "", "| measure | " + " | ".join(_cell(s) for s in table.systems) + " |",
+             "|---|" + "---:|" * len(table.systems)]
+    lines += [f"| {_cell(r.label)} | " + " | ".join(_cell(v) for v in r.values) + " |" for r in table.rows]
+    lines += [""] + [f"_{_cell(n)}_" if i == 0 else f"- {_cell(n)}" for i, n in enumerate(table.notes)]
+    return lines
+
+
+def _worth(report: Report) -> list[str]:
+    """Gains against the cost of switching, and the checklist."""
+    w = report.worth
+    lines = ["", "### Is it worth it?", ""]
+    many = len({g.dataset for g in w.gains}) > 1
+    for i, g in enumerate(w.gains):
+        where = f" on `{_cell(g.dataset)}`" if many else ""
+        lines.append(f"- **Gain** {_cell(g.candidate)} vs {_cell(g.baseline)}{where}: {_cell(gain_line(w, i))}")
+    for s in map(spend_lines, w.spends):
+        lines += [f"- **Cost** {_cell(s.reembed)}", f"- **Cost** {_cell(s.latency)}", f"- **Cost** {_cell(s.memory)}"]
+    lines += ["", "| check | state | why |", "|---|---|---|"]
+    lines += [f"| {_cell(c.item)} | {CHECK_ICON[c.state]} {c.state} | {_cell(c.reason)} |" for c in w.checklist]
+    return lines
+
+
 def render_markdown(report: Report) -> str:
     head = f"## ragshift: {_cell(report.title.removeprefix('ragshift report: '))}"
     lines = [head, "", f"Run `{_cell(report.run_id)}` · {len(report.systems)} system(s) · primary metric {report.primary}"]
@@ -100,4 +127,8 @@ def render_markdown(report: Report) -> str:
         lines += [""] + _single(report)
     if report.answers:
         lines += _answers(report)
+    if report.worth:
+        lines += _worth(report)
+    if report.cost:
+        lines += _cost(report)
     return "\n".join(lines) + "\n"

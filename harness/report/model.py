@@ -11,11 +11,14 @@ from harness.compare.model import Comparison
 from harness.report.answers import AnswerQuality, answer_quality
 from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
 from harness.types import Row
+from harness.worth import WorthIt, rows_per_system, worth_it
 
 TrainingCurves = Mapping[str, Sequence[Mapping[str, float | None]]]
 """``{system: [{"epoch": 1, "train": 0.9, "dev": 0.7}, ...]}``."""
 Latency = Mapping[str, Mapping[str, float]]
 """``{system: {"p50_ms": 3.1, "p95_ms": 6.0, ...}}``."""
+Cost = Mapping[str, Mapping[str, Any]]
+"""The run card's ``cost``: ``{system: figures}`` as ``harness.cost.measure_cost`` returns them."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Report:
     training_curves: TrainingCurves = field(default_factory=dict)
     latency: Latency = field(default_factory=dict)
     answers: AnswerQuality | None = None
+    cost: Cost = field(default_factory=dict)
+    worth: WorthIt | None = None
     version: str = __version__
 
     @property
@@ -91,12 +96,19 @@ def build_report(
 
     Training curves and latency default to the run card's ``training_curves`` / ``latency`` keys;
     without a ``latency`` key, per-query retrieval time comes from ``timings["<system>.retrieve"]``.
+    Measured latency and cost come from the run card's ``cost``; with a comparison they also give
+    the "is it worth it?" section (``worth``).
     """
     rows = tuple(rows)
     card = dict(run_card or {})
     metrics = metric_labels(rows)
     primary = primary if primary in metrics else primary_metric(metrics)
     run_id = str(card.get("run_id", "unsaved-run"))
+    cost = {str(k): v for k, v in (card.get("cost") or {}).items() if isinstance(v, Mapping)}
+    worth = (
+        worth_it(comparison, primary=primary, cost=cost, run_card=card, rows_per_system=rows_per_system(rows))
+        if comparison is not None and cost and primary else None
+    )
     return Report(
         title=title or f"ragshift report: {card.get('name') or run_id}",
         run_id=run_id,
@@ -110,4 +122,6 @@ def build_report(
         training_curves=_normalise_curves(training_curves if training_curves is not None else card.get("training_curves")),
         latency=dict(latency if latency is not None else card.get("latency") or _derived_latency(card, rows)),
         answers=answer_quality(rows, card, comparison),
+        cost=cost,
+        worth=worth,
     )

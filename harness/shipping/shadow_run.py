@@ -35,13 +35,17 @@ class ShadowRun:
 
 
 def choose_pair(
-    config: RunConfig, *, current: str | None = None, candidate: str | None = None
+    config: RunConfig, *, current: str | None = None, candidate: str | None = None, served: EmbedderConfig | None = None
 ) -> tuple[EmbedderConfig, EmbedderConfig]:
     """What to compare: ``current`` defaults to the config's baseline, ``candidate`` to the first other
     ``[[embedders]]`` table, else to the model ``[finetune]`` trained (named after its folder, as
     ``ragshift run`` names it). The one place that turns names into systems (a registry alias can
-    resolve to a name before calling this)."""
+    resolve to a name before calling this). ``served`` is the embedder an alias's collection records:
+    it is the current one, even when the config does not list it."""
     specs = {e.name: e for e in config.embedders}
+    if served is not None:
+        specs[served.name] = served
+        current = served.name
     trained = trained_candidate(config)
     if trained is not None:
         specs.setdefault(trained.name, trained)
@@ -81,6 +85,23 @@ def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
     return EmbedderConfig(name=Path(settings.output).name, kind=kind, model=str(settings.output))
 
 
+def served_system(config: RunConfig, alias: str, console: Console) -> tuple[EmbedderConfig, Any]:
+    """What ``alias`` serves now: its collection, queried with the embedder the collection records."""
+    from adapters.llamaindex.pipeline import LlamaIndexRetriever
+    from harness.shipping import collections as col
+    from harness.shipping.aliases import resolve
+    from harness.shipping.promote import aliases, embedder_of
+    from harness.systems import System, build_chunker
+
+    store = col.open_store(config.store)
+    index = col.existing(store, resolve(aliases(store), alias).collection)
+    spec, embedder = col.spec_of(index.metadata), embedder_of(config, index)
+    console.print(f"current: alias [bold]{alias}[/] → {index.name} ({spec.name}, fingerprint {index.embedder_fingerprint})")
+    retriever = LlamaIndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]
+    info = {"collection": index.name, "alias": alias, "chunks": index.count(), "reused": True}
+    return spec, System(spec.name, embedder, build_chunker(config), retriever, info, {"index": 0.0})
+
+
 class LiveQueries:
     """A ``CachedEmbedder`` whose queries skip the cache: shadow latency must include encoding each
     query, as a live request does. Documents (and everything else) still go through the cache."""
@@ -101,6 +122,7 @@ def shadow_from_config(
     *,
     current: str | None = None,
     candidate: str | None = None,
+    alias: str | None = None,
     k: int = 10,
     p: float = DEFAULT_P,
     limit: int | None = None,
@@ -116,14 +138,19 @@ def shadow_from_config(
     from harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)
-    cur_spec, cand_spec = choose_pair(config, current=current, candidate=candidate)
+    served = served_system(config, alias, console) if alias else None
+    cur_spec, cand_spec = choose_pair(config, current=current, candidate=candidate, served=served[0] if served else None)
     log = load_query_log(log_path, limit=limit, dedupe=dedupe)
     corpus = load_corpus(config.corpus.path, format=config.corpus.format, query_type_field=config.corpus.query_type_field)
     console.print(
         f"shadow: {len(log)} logged queries from {log_path} against {len(corpus.documents)} documents of {corpus.name}"
     )
     systems = {}
+    if served is not None:
+        systems[cur_spec.name] = served[1]
     for spec in (cur_spec, cand_spec):
+        if spec.name in systems:
+            continue
         embedder = load_embedder(config, spec, console=console)
         systems[spec.name] = build_system(config, spec, LiveQueries(embedder), corpus, console=console)  # type: ignore[arg-type]
     started = time.perf_counter()

@@ -39,6 +39,11 @@ class NoisyEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._perturb("d", texts, self.inner.embed_documents(texts))
 
+    def parameter_bytes(self) -> int | None:
+        """The inner embedder's, when it says (the noise has no parameters)."""
+        method = getattr(self.inner, "parameter_bytes", None)
+        return method() if callable(method) else None
+
     def fingerprint(self) -> str:
         return stable_hash({"embedder": "degraded", "of": self.inner.fingerprint(), "noise": self.noise, "seed": self.seed})
 

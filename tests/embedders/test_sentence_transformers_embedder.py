@@ -113,3 +113,11 @@ def test_fingerprint_tracks_the_module_list(minilm_path, tmp_path):
     modules = copy / "modules.json"
     modules.write_text(modules.read_text().replace("sentence_transformers.models.Normalize", "sentence_transformers.models.Dense"))
     assert SentenceTransformerEmbedder(str(copy)).fingerprint() != base
+
+
+@pytest.mark.slow
+def test_parameter_bytes_count_the_loaded_weights(shared_minilm):
+    embedder = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    expected = sum(t.numel() * t.element_size() for t in [*shared_minilm.parameters(), *shared_minilm.buffers()])
+    assert embedder.parameter_bytes() == expected
+    assert 80e6 < expected < 100e6  # 22.7M float32 parameters

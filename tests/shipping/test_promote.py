@@ -110,3 +110,18 @@ def test_cli_round_trip_and_status(path, built):
     out = run(app, ["rollback", str(path)])
     assert out.exit_code == 0 and f"production → {built['fewer']}" in out.output
     assert len(FEW) == 5
+
+
+def test_shadow_replays_against_what_the_alias_serves(tmp_path, config, built):
+    from harness.shipping.shadow_run import shadow_from_config
+
+    promote(config, "fewer")
+    log = tmp_path / "log.txt"
+    log.write_text("badge lost\nmy vpn does not work\nwhere is the gym\ncourier pickup\n")
+    run = shadow_from_config(config, log, alias="production", candidate="keywords", k=5, warmup=0,
+                             output=tmp_path / "shadow")
+    assert (run.result.summary["current"], run.result.summary["candidate"]) == ("fewer", "keywords")
+    card = (run.run_dir / "run_card.json").read_text()
+    assert built["fewer"] in card and '"alias": "production"' in card
+    rows = {r.qid: r for r in run.result.rows}
+    assert len(rows) == 4
