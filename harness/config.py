@@ -183,18 +183,91 @@ class EmbedderConfig(Section):
         return options
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class StoreSection(Section):
+    """Where the Chroma database lives: embedded in ``path`` (the default), or a Chroma server.
+
+    A server is ``url`` (``"http://10.0.0.5:8000"``, ``"https://chroma.example.com/prefix"``) or
+    ``host`` + ``port`` (+ ``ssl``). A server that wants a token reads it from the environment
+    variable ``token_env`` names: the token itself never goes in a config file, so run cards,
+    fingerprints and reports (which record the config) hold only the variable's name.
+    """
+
     kind: Literal["chroma"] = "chroma"
     path: ConfigPath = Field(Path(".ragshift/chroma"), validate_default=True)
+    url: str | None = Field(None, description="A Chroma server's base URL (instead of host/port/ssl).")
     host: str | None = None
     port: int | None = Field(None, ge=1, le=65535)
+    ssl: bool = Field(False, description="https to host:port.")
+    token_env: str | None = Field(None, description="Name of the environment variable holding the server's token.")
+    token_header: Literal["authorization", "x-chroma-token"] = Field(
+        "authorization", description='"authorization" sends `Authorization: Bearer <token>`; "x-chroma-token" sends `X-Chroma-Token: <token>`.'
+    )
     fanout: int = Field(3, ge=1, description="Chunks fetched per wanted document.")
+
+    @field_validator("token_header", mode="before")
+    @classmethod
+    def _header_any_case(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("url")
+    @classmethod
+    def _plain_base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (raises ValueError on a bad port)
+        except ValueError as exc:
+            raise ValueError(f"url {value!r} is not a valid URL: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError('url must look like "http://host:port" or "https://host[/prefix]"')
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("url must not hold credentials: put the token in an environment variable and name it in token_env")
+        if parts.query or parts.fragment:
+            raise ValueError("url must not have a query or a fragment")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _server_needs_chroma(self) -> StoreSection:
         if self.port is not None and self.host is None:
             raise ValueError("port is set but host is not")
+        if self.url is not None and (self.host is not None or self.ssl):
+            raise ValueError("give either url or host/port/ssl, not both")
+        if self.ssl and self.host is None:
+            raise ValueError("ssl is set but host is not")
+        if self.token_env is not None:
+            if self.server_url is None:
+                raise ValueError("token_env is set but no server is (url or host)")
+            if not _ENV_NAME.fullmatch(self.token_env):
+                raise ValueError("token_env must be the NAME of an environment variable (letters, digits, _), not a token")
         return self
+
+    @property
+    def server_url(self) -> str | None:
+        """The Chroma server's base URL, or None for the embedded database in ``path``."""
+        if self.url is not None:
+            return self.url
+        if self.host is None:
+            return None
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'https' if self.ssl else 'http'}://{host}:{self.port or 8000}"
+
+    def server_token(self) -> str | None:
+        """The token read from ``$token_env`` now (never stored); ConfigError when that variable is unset."""
+        if self.token_env is None:
+            return None
+        token = os.environ.get(self.token_env, "")
+        if not token:
+            raise ConfigError(
+                f"[store] token_env = {self.token_env!r}, but the environment variable {self.token_env} is "
+                f"{'empty' if self.token_env in os.environ else 'not set'}: export {self.token_env}=<the Chroma server's token>"
+            )
+        return token
 
 
 class CacheSection(Section):

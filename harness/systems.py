@@ -73,7 +73,7 @@ def build_system(
     from adapters.stores.chroma import ChromaStore
 
     chunker = build_chunker(config)
-    store = ChromaStore(path=config.store.path, host=config.store.host, port=config.store.port)
+    store = ChromaStore.from_section(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store, console=console)

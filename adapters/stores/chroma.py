@@ -116,27 +116,132 @@ class ChromaIndex:
 
 
 class ChromaStore:
-    """Opens ragshift collections in one Chroma database: a server when ``host`` is given, else ``path``."""
+    """Opens ragshift collections in one Chroma database: a server when ``url`` is given, else ``path``.
+
+    ``url`` is a Chroma server's base URL (``chroma run``, or a reverse proxy in front of one);
+    ``token`` goes in the ``token_header`` a proxy checks (``"authorization"`` → ``Authorization:
+    Bearer <token>``, ``"x-chroma-token"`` → ``X-Chroma-Token: <token>``, Chroma's own two forms);
+    ``token_source`` names where it came from (``"$CHROMA_TOKEN"``) in error messages, which never
+    show the token. An unreachable server or a refused token is a ``RagshiftError`` saying so.
+    ``location`` is the folder or the URL, for messages.
+    """
+
+    TOKEN_HEADERS = {"authorization": "Authorization", "x-chroma-token": "X-Chroma-Token"}
+    CONNECT_TIMEOUT = 10.0
+    """Seconds the first request to a server may take (Chroma's own client then waits without limit)."""
 
     def __init__(
         self,
         path: str | Path | None = None,
         *,
-        host: str | None = None,
-        port: int | None = None,
+        url: str | None = None,
+        token: str | None = None,
+        token_header: str = "authorization",
+        token_source: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         settings = Settings(anonymized_telemetry=False, allow_reset=False)
-        if host is not None:
-            self.client = chromadb.HttpClient(
-                host=host, port=port or 8000, headers=dict(headers or {}), settings=settings
-            )
+        if url is not None:
+            url = url.rstrip("/")
+            sent = {**(headers or {}), **self._token_headers(token, token_header, token_source)}
+            sent_token = None if token is None else f"the token from {token_source}" if token_source else "the given token"
+            self._check_server(url, sent, sent_token=sent_token)
+            self.client = self._http_client(url, sent, settings)
+            self.location = url
         elif path is not None:
             self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+            self.location = str(path)
         else:
-            raise ConfigError("ChromaStore needs a path (embedded database) or a host (Chroma server)")
+            raise ConfigError("ChromaStore needs a path (embedded database) or a url/host (Chroma server)")
         reported = self.client.get_max_batch_size()
         self.batch_size = reported if reported > 0 else FALLBACK_BATCH
+
+    @classmethod
+    def from_section(cls, section: Any) -> ChromaStore:
+        """The store a ``[store]`` section (``harness.config.StoreSection``) describes; the token is read from
+        ``$token_env`` now (ConfigError when unset). Every config-driven open goes through here."""
+        url = section.server_url
+        if url is None:
+            return cls(section.path)
+        return cls(
+            url=url,
+            token=section.server_token(),
+            token_header=section.token_header,
+            token_source=f"${section.token_env}" if section.token_env else None,
+        )
+
+    @classmethod
+    def _token_headers(cls, token: str | None, header: str, source: str | None) -> dict[str, str]:
+        if header not in cls.TOKEN_HEADERS:
+            raise ConfigError(f"token_header {header!r} is not one of: {', '.join(cls.TOKEN_HEADERS)}")
+        if token is None:
+            return {}
+        if not token or not all(c.isascii() and c.isprintable() and not c.isspace() for c in token):
+            raise ConfigError(
+                f"{f'the token in {source}' if source else 'the given token'} is empty or has characters an HTTP header cannot carry "
+                "(spaces, a newline, non-ASCII): Chroma tokens are ASCII letters, digits and punctuation"
+            )
+        name = cls.TOKEN_HEADERS[header]
+        return {name: f"Bearer {token}" if name == "Authorization" else token}
+
+    @classmethod
+    def _check_server(cls, url: str, headers: Mapping[str, str], *, sent_token: str | None) -> None:
+        """One request before Chroma's client makes its own, so that failures read as what they are."""
+        from urllib.parse import urlsplit
+
+        import httpx
+
+        from harness.errors import RagshiftError
+
+        probe = f"{url}/api/v2/auth/identity"
+        try:
+            response = httpx.get(probe, headers=dict(headers), timeout=cls.CONNECT_TIMEOUT)
+        except httpx.TimeoutException:
+            raise RagshiftError(f"the Chroma server at {url} did not answer within {cls.CONNECT_TIMEOUT:g} s") from None
+        except httpx.HTTPError as exc:  # refused, unknown host, TLS failure
+            parts = urlsplit(url)
+            start = (
+                f"start one with `chroma run --path <folder> --host {parts.hostname} --port {parts.port or 80}`"
+                if parts.scheme == "http" and not parts.path
+                else "check that the server (and any proxy in front of it) runs"
+            )
+            raise RagshiftError(
+                f"no Chroma server at {url} ({exc or type(exc).__name__}): {start}, or fix [store] url / host / port"
+            ) from None
+        code = response.status_code
+        if code in (401, 403):
+            if sent_token is None:
+                raise RagshiftError(
+                    f"the Chroma server at {url} wants a token (HTTP {code}): export it in an environment variable "
+                    "and name that variable in [store] token_env"
+                )
+            sent_as = next((h for h in cls.TOKEN_HEADERS.values() if h in headers), "a header")
+            raise RagshiftError(
+                f"the Chroma server at {url} refused {sent_token} (HTTP {code}): check the token, "
+                f"and [store] token_header (it was sent as {sent_as})"
+            )
+        if not 200 <= code < 300:
+            moved = f" to {response.headers['location']}" if 300 <= code < 400 and "location" in response.headers else ""
+            raise RagshiftError(
+                f"{url} does not answer like a Chroma server (version >= 1.0): GET {probe} gave HTTP {code}{moved} "
+                f"{response.text[:200]!r}"
+            )
+
+    @staticmethod
+    def _http_client(url: str, headers: Mapping[str, str], settings: Settings) -> Any:
+        from urllib.parse import urlsplit
+
+        from harness.errors import RagshiftError
+
+        parts = urlsplit(url)
+        https = parts.scheme == "https"
+        try:
+            # A full URL as host: Chroma's client keeps its scheme, port and path prefix.
+            return chromadb.HttpClient(
+                host=url, port=parts.port or (443 if https else 80), ssl=https, headers=dict(headers), settings=settings
+            )
+        except ValueError as exc:  # the server went away between the check and now, or an unknown tenant/database
+            raise RagshiftError(f"the Chroma server at {url}: {exc}") from None
 
     def open_index(
         self, name: str, *, embedder_fingerprint: str, dimension: int, metadata: Mapping[str, Any]

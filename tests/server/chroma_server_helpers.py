@@ -1,0 +1,69 @@
+"""Shared by the client/server tests: the proxies' token and a tiny corpus whose collections are unique per test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TOKEN = "rs-test-token.7Qx"
+"""What the proxies demand; ASCII letters, digits and punctuation, like any Chroma token."""
+
+DOCS = {
+    "d1": ("Returns policy", "Customers may return a pallet scanner within 30 days."),
+    "d2": ("Firmware rollback", "To roll back scanner firmware, hold the reset key for ten seconds."),
+    "d3": ("Holiday calendar", "The office closes on the first Monday of August."),
+    "d4": ("VPN access", "Request VPN access through the IT portal; approval takes one day."),
+}
+QUERIES = {
+    "q1": ("how do I return a scanner", "question", {"d1": 1}),
+    "q2": ("firmware rollback reset", "keyword", {"d2": 2, "d1": 0}),
+    "q3": ("when does the office close", "question", {"d3": 1}),
+    "q4": ("vpn portal approval", "keyword", {"d4": 1}),
+}
+VOCAB = ["return", "scanner", "firmware", "rollback", "reset", "office", "close", "vpn", "portal", "approval"]
+
+
+def write_corpus(root: Path, nonce: str) -> Path:
+    """A BEIR folder; ``nonce`` (in one document) makes its fingerprint, hence its collection names, unique."""
+    (root / "qrels").mkdir(parents=True)
+    docs = {**DOCS, "d5": ("Run marker", f"marker {nonce}")}
+    with (root / "corpus.jsonl").open("w") as fh:
+        for doc_id, (title, text) in docs.items():
+            fh.write(json.dumps({"_id": doc_id, "title": title, "text": text}) + "\n")
+    with (root / "queries.jsonl").open("w") as fh:
+        for qid, (text, qtype, _) in QUERIES.items():
+            fh.write(json.dumps({"_id": qid, "text": text, "metadata": {"query_type": qtype}}) + "\n")
+    lines = ["query-id\tcorpus-id\tscore"] + [f"{q}\t{d}\t{s}" for q, (_, _, rels) in QUERIES.items() for d, s in rels.items()]
+    (root / "qrels" / "test.tsv").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def write_config(folder: Path, corpus: Path, store: str) -> Path:
+    """Two keyword embedders (baseline, candidate) over ``corpus``; ``store`` is the body of ``[store]``."""
+    path = folder / "tiny.toml"
+    path.write_text(
+        f"""
+[run]
+name = "tiny"
+output = "reports"
+[corpus]
+path = "{corpus}"
+[chunking]
+strategy = "none"
+[[embedders]]
+name = "baseline"
+kind = "keyword"
+vocabulary = {json.dumps(VOCAB[:5])}
+[[embedders]]
+name = "candidate"
+kind = "keyword"
+vocabulary = {json.dumps(VOCAB)}
+[store]
+{store}
+[metrics]
+names = ["ndcg@3", "recall@1", "mrr"]
+[compare]
+n_resamples = 99
+"""
+    )
+    return path
