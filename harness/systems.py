@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from rich.console import Console
 
@@ -25,6 +25,10 @@ class System:
     retriever: Retriever
     index_info: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    reopen: Callable[[Embedder], Retriever] | None = None
+    """A retriever over the same index that encodes queries with another instance of this embedder."""
+    collections: Callable[[], set[str]] | None = None
+    """Names of the collections in the store now (the baseline's must be kept to roll back to it)."""
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -65,6 +69,12 @@ def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache
     return build_embedder(spec.kind, **options)
 
 
+def uncached_embedder(config: RunConfig, spec: EmbedderConfig) -> Embedder:
+    """A fresh instance of the configured adapter with no embedding cache anywhere (a degraded one's
+    inner embedder included): what cost measurements time, so every call is real model work."""
+    return build_adapter(config, spec)
+
+
 def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console
 ) -> System:
@@ -80,4 +90,8 @@ def build_system(
     timings = {"index": time.perf_counter() - t0}
     retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
     info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}
-    return System(spec.name, embedder, chunker, retriever, info, timings)
+    return System(
+        spec.name, embedder, chunker, retriever, info, timings,
+        reopen=lambda other: LlamaIndexRetriever(index, other, fanout=config.store.fanout),
+        collections=lambda: {c.name for c in store.client.list_collections()},
+    )
