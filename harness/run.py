@@ -124,6 +124,8 @@ def run_eval(
             if ds is datasets[0] and spec.name == config.baseline:
                 baseline_store = (system.index_info.get("collection"), system.collections)
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
+    if rollback and systems.get(config.baseline):
+        rollback.update(alias_facts(config, systems[config.baseline]["fingerprint"]))
     answers = stage.fingerprint() if stage is not None else None
     run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems, answers=answers)
     comparison = compare(config, rows, console)
@@ -214,6 +216,22 @@ def rollback_facts(config: RunConfig, collection: str | None, collections: Calla
     server = getattr(config.store, "server_url", None)  # newer configs name a server by url
     where = server or (f"{config.store.host}:{config.store.port or 8000}" if config.store.host else str(config.store.path))
     return {"baseline": config.baseline, "collection": collection, "store": where, "present": present}
+
+
+def alias_facts(config: RunConfig, baseline_fingerprint: str) -> dict[str, Any]:
+    """When the store has aliases (``ragshift promote``): the first alias, what it serves, and the serving
+    collection of the baseline's model it serves or keeps for rollback (None: it keeps none)."""
+    from harness.shipping import collections as col
+    from harness.shipping.promote import aliases
+
+    store = col.open_store(config.store)
+    found = aliases(store).all()
+    if not found:
+        return {}
+    alias = next((a for a in found if a.name == "production"), found[0])
+    tags = {c.name: c.fingerprint for c in col.list_collections(store)}
+    kept = [c for c in (alias.collection, *reversed(alias.previous)) if tags.get(c) == baseline_fingerprint]
+    return {"alias": alias.name, "alias_target": alias.collection, "alias_baseline": kept[0] if kept else None}
 
 
 def describe_dataset(ds: Dataset) -> dict[str, Any]:

@@ -123,6 +123,8 @@ class RollbackFacts:
     present: bool | None = None
     alias: str | None = None
     alias_target: str | None = None
+    alias_baseline: str | None = None
+    """The baseline model's serving collection the alias points at or keeps for rollback (None: none)."""
 
     @classmethod
     def from_run_card(cls, card: Mapping[str, Any]) -> RollbackFacts:
@@ -133,7 +135,10 @@ class RollbackFacts:
             indexes = ((card.get("systems") or {}).get(baseline) or {}).get("indexes") or {}
             primary = (card.get("corpus") or {}).get("name")
             collection = (indexes.get(primary) or next(iter(indexes.values()), {})).get("collection")
-        return cls(baseline, collection, facts.get("store"), facts.get("present"), facts.get("alias"), facts.get("alias_target"))
+        return cls(
+            baseline, collection, facts.get("store"), facts.get("present"), facts.get("alias"), facts.get("alias_target"),
+            facts.get("alias_baseline"),
+        )
 
 
 def rollback_ready(facts: RollbackFacts) -> Check:
@@ -146,8 +151,13 @@ def rollback_ready(facts: RollbackFacts) -> Check:
         return Check(item, NOT_OK, f"the baseline's collection {facts.collection!r} is no longer{where}: rolling back means re-embedding")
     if facts.present is None:
         return Check(item, UNKNOWN, f"the baseline's collection {facts.collection!r} was not looked up{where}")
-    if facts.alias and facts.alias_target and facts.alias_target != facts.collection:
-        return Check(item, OK, f"alias {facts.alias!r} → {facts.alias_target!r}; the baseline's {facts.collection!r} is kept{where} to switch back to")
+    if facts.alias and facts.alias_target:
+        if facts.alias_baseline is None:
+            return Check(item, NOT_OK, f"alias {facts.alias!r} → {facts.alias_target!r} neither serves nor keeps a collection of "
+                         "the baseline's model: `ragshift rollback` could not return to it")
+        if facts.alias_baseline == facts.alias_target:
+            return Check(item, OK, f"alias {facts.alias!r} serves the baseline's {facts.alias_target!r}; `ragshift promote` keeps it for rollback")
+        return Check(item, OK, f"alias {facts.alias!r} → {facts.alias_target!r}; `ragshift rollback` returns to the baseline's {facts.alias_baseline!r}")
     return Check(item, OK, f"the baseline's collection {facts.collection!r} is kept{where}")
 
 

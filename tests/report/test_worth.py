@@ -150,7 +150,9 @@ def test_regressions_tested(rows, comparison) -> None:
         (RollbackFacts("base", "rs-1", "store", present=False), NOT_OK),
         (RollbackFacts("base", "rs-1", "store", present=None), UNKNOWN),
         (RollbackFacts("base", None), UNKNOWN),
-        (RollbackFacts("base", "rs-1", present=True, alias="prod", alias_target="rs-2"), OK),
+        (RollbackFacts("base", "rs-1", present=True, alias="prod", alias_target="rsx-2", alias_baseline="rsx-1"), OK),
+        (RollbackFacts("base", "rs-1", present=True, alias="prod", alias_target="rsx-1", alias_baseline="rsx-1"), OK),
+        (RollbackFacts("base", "rs-1", present=True, alias="prod", alias_target="rsx-2"), NOT_OK),
     ],
 )
 def test_rollback_ready(facts, state) -> None:

@@ -125,3 +125,20 @@ def test_shadow_replays_against_what_the_alias_serves(tmp_path, config, built):
     assert built["fewer"] in card and '"alias": "production"' in card
     rows = {r.qid: r for r in run.result.rows}
     assert len(rows) == 4
+
+
+def test_eval_report_checklist_knows_the_alias(tmp_path, config, built):
+    from harness.run import run_eval
+    from harness.worth import NOT_OK, OK, RollbackFacts, rollback_ready
+
+    promote(config, "fewer")  # production serves the baseline ("fewer" is the config's first embedder)
+    card = run_eval(config, output=tmp_path / "r1").run_card
+    check = rollback_ready(RollbackFacts.from_run_card(card))
+    assert check.state == OK and f"serves the baseline's '{built['fewer']}'" in check.reason
+    promote(config, "keywords")
+    card = run_eval(config, output=tmp_path / "r2").run_card
+    check = rollback_ready(RollbackFacts.from_run_card(card))
+    assert check.state == OK and f"returns to the baseline's '{built['fewer']}'" in check.reason
+    drop(config, built["fewer"], force=True)
+    card = run_eval(config, output=tmp_path / "r3").run_card
+    assert rollback_ready(RollbackFacts.from_run_card(card)).state == NOT_OK
