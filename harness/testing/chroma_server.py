@@ -131,8 +131,7 @@ class ChromaServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-        if exc[0] is None:
-            self._log.unlink(missing_ok=True)
+        self._log.unlink(missing_ok=True)  # a failed start keeps its log (start() raises before here)
 
 
 @contextmanager
