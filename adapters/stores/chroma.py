@@ -14,10 +14,12 @@ import numpy as np
 from chromadb.config import Settings
 
 from harness.errors import ConfigError, FingerprintMismatch
+from harness.fingerprint import text_hash
 from harness.types import Chunk, Hit
 
 EMBEDDER_KEY = "ragshift:embedder"
 DIMENSION_KEY = "ragshift:dimension"
+HASH_KEY = "hash"
 FALLBACK_BATCH = 1000  # servers that don't report a max batch size answer -1
 
 
@@ -80,7 +82,7 @@ class ChromaIndex:
                 ids=[c.chunk_id for c in part],
                 embeddings=vectors[start : start + self._batch],
                 documents=[c.text for c in part],
-                metadatas=[{"doc_id": c.doc_id, "position": c.position} for c in part],
+                metadatas=[{"doc_id": c.doc_id, "position": c.position, HASH_KEY: text_hash(c.text)} for c in part],
             )
 
     def remove(self, ids: Sequence[str]) -> None:
@@ -110,6 +112,18 @@ class ChromaIndex:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def hashes(self) -> dict[str, str]:
+        """Chunk id → sha256 of the text its vector was made from ("" for records written without one)."""
+        found: dict[str, str] = {}
+        for start in range(0, self.count(), self._batch):
+            page = self.collection.get(include=["metadatas"], limit=self._batch, offset=start)
+            found.update({i: str((m or {}).get(HASH_KEY, "")) for i, m in zip(page["ids"], page["metadatas"])})
+        return found
+
+    def update_tags(self, tags: Mapping[str, Any]) -> None:
+        """Merge ``tags`` into the collection's metadata (e.g. completion state after a reindex)."""
+        self.collection.modify(metadata={**self.metadata, **tags})
 
     def ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
