@@ -16,13 +16,13 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, RelatedNodeInfo, TextNode
 
-from adapters.stores.chroma import EMBEDDER_KEY, ChromaIndex, ChromaStore, RefuseToEmbed
+from adapters.stores.chroma import EMBEDDER_KEY, HASH_KEY, ChromaIndex, ChromaStore, RefuseToEmbed
 from harness.config import RunConfig, load_config
 from harness.errors import ConfigError, FingerprintMismatch
 from harness.protocols import Embedder, document_fingerprint
 
 CORPUS_KEY = "ragshift:corpus"
-_HIDDEN_FROM_LLM = ["position", "hash"]
+_HIDDEN_FROM_LLM = ["position"]
 
 
 class RagshiftRetriever(BaseRetriever):
@@ -164,6 +164,7 @@ class RagshiftRetriever(BaseRetriever):
 
 
 def _node(chunk_id: str, text: str, meta: dict[str, Any]) -> TextNode:
+    meta = {k: v for k, v in meta.items() if k != HASH_KEY}  # ragshift's bookkeeping, not the app's
     relationships = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=str(meta["doc_id"]))} if "doc_id" in meta else {}
     return TextNode(
         id_=chunk_id, text=text, metadata=dict(meta), relationships=relationships,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chromadb.errors import NotFoundError
+
 from adapters.stores.chroma import RefuseToEmbed
 from harness.shipping.aliases import Alias
 
@@ -21,22 +23,37 @@ def registry_collection(client: Any) -> Any:
 
 
 class ChromaAliasStore:
-    """``AliasStore`` over a Chroma client (embedded or server). Lease records (``lock:...``) are skipped."""
+    """``AliasStore`` over a Chroma client (embedded or server). Lease records (``lock:...``) are skipped.
+
+    Reading never creates the registry (a store without aliases stays untouched); the first ``put`` does.
+    """
 
     def __init__(self, client: Any) -> None:
-        self._collection = registry_collection(client)
+        self._client = client
+
+    def _registry(self, *, create: bool) -> Any:
+        if create:
+            return registry_collection(self._client)
+        try:
+            return self._client.get_collection(REGISTRY, embedding_function=RefuseToEmbed())
+        except NotFoundError:
+            return None
 
     def get(self, name: str) -> Alias | None:
-        found = self._collection.get(ids=[name], include=["documents"])
+        registry = self._registry(create=False)
+        found = registry.get(ids=[name], include=["documents"]) if registry is not None else {"ids": []}
         return Alias.from_json(found["documents"][0]) if found["ids"] else None
 
     def put(self, alias: Alias) -> None:
-        self._collection.upsert(
+        self._registry(create=True).upsert(
             ids=[alias.name], embeddings=[_VECTOR], documents=[alias.to_json()],
             metadatas=[{"collection": alias.collection}],
         )
 
     def all(self) -> list[Alias]:
-        found = self._collection.get(include=["documents"])
+        registry = self._registry(create=False)
+        if registry is None:
+            return []
+        found = registry.get(include=["documents"])
         aliases = (Alias.from_json(d) for i, d in zip(found["ids"], found["documents"]) if not i.startswith("lock:"))
         return sorted(aliases, key=lambda a: a.name)
