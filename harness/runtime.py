@@ -11,6 +11,8 @@ QUIET_ENV = {
     "RAGAS_DO_NOT_TRACK": "true",
     "TOKENIZERS_PARALLELISM": "false",
     "HF_HUB_DISABLE_TELEMETRY": "1",
+    # transformers 5 draws a "Loading weights" bar per model load; ragshift shows its own progress.
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 
 
