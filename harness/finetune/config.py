@@ -116,4 +116,7 @@ class FinetuneConfig(Section):
 
     def recipe(self) -> dict[str, Any]:
         """The settings the trained weights depend on (not where they go, nor resume policy)."""
-        return self.model_dump(mode="json", exclude={"output", "resume", "keep_checkpoints", "leakage"})
+        recipe = self.model_dump(mode="json", exclude={"output", "resume", "keep_checkpoints", "leakage"})
+        if not self.title_pairs:
+            del recipe["title_pairs"]  # an option that is off leaves models trained before it existed valid
+        return recipe
