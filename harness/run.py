@@ -98,6 +98,7 @@ def run_eval(
             f"{len(ds.queries)} judged queries (split {ds.split or 'all'})"
         )
     leakage = check_leakage(config, datasets, allow=allow_leakage)
+    seen = seen_by_training(config, datasets)
     stage = answer_stage(config)
     rows: list[Row] = []
     systems: dict[str, Any] = {}
@@ -112,7 +113,7 @@ def run_eval(
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
             timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
             timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
-            scored = score_rows(spec.name, ds, hits, config)
+            scored = mark_seen(score_rows(spec.name, ds, hits, config), seen.get(ds.name))
             if stage is not None:
                 t0 = time.perf_counter()
                 scored = add_answers(stage, scored, spec.name, ds, hits, console)
@@ -234,6 +235,34 @@ def alias_facts(config: RunConfig, baseline_fingerprint: str) -> dict[str, Any]:
     return {"alias": alias.name, "alias_target": alias.collection, "alias_baseline": kept[0] if kept else None}
 
 
+def seen_by_training(config: RunConfig, datasets: Sequence[Dataset]) -> dict[str, dict[str, bool]]:
+    """Per dataset and query: does a relevant document of it appear among the training positives of any
+    evaluated ragshift-trained model? (Only datasets of the corpus those models were trained on.)"""
+    from harness.finetune.leakage import seen_positives
+
+    found: dict[str, dict[str, bool]] = {}
+    for spec in config.embedders:
+        if spec.kind not in ("sentence-transformers", "query-adapter") or not Path(spec.model).is_dir():
+            continue
+        for ds in datasets:
+            marks = seen_positives(spec.model, ds.corpus, ds.queries)
+            if marks is not None:
+                old = found.setdefault(ds.name, {})
+                found[ds.name] = {q: old.get(q, False) or v for q, v in marks.items()}
+    return found
+
+
+def mark_seen(rows: list[Row], seen: Mapping[str, bool] | None) -> list[Row]:
+    """Rows with ``meta["train_positive"]`` = ``seen`` / ``unseen`` (unchanged when nothing was trained)."""
+    from dataclasses import replace
+
+    from harness.finetune.leakage import TRAIN_POSITIVE
+
+    if not seen:
+        return rows
+    return [replace(r, meta={**r.meta, TRAIN_POSITIVE: "seen" if seen.get(r.qid) else "unseen"}) for r in rows]
+
+
 def describe_dataset(ds: Dataset) -> dict[str, Any]:
     return {
         "name": ds.name,
@@ -296,7 +325,11 @@ def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
         return None
     from harness.compare import compare_rows
 
+    from harness.finetune.leakage import TRAIN_POSITIVE
+
     settings = config.compare.model_dump(exclude={"baseline"})
+    if any(TRAIN_POSITIVE in r.meta for r in rows) and TRAIN_POSITIVE not in settings["slice_fields"]:
+        settings["slice_fields"] = (*settings["slice_fields"], TRAIN_POSITIVE)  # gains on unseen documents only
     comparison = compare_rows(rows, baseline=config.baseline, policy=config.policy, **settings)
     console.print(f"verdict: [bold]{comparison.verdict.value}[/]")
     return comparison

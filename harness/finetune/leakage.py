@@ -183,3 +183,25 @@ def check_model(
         return None
     train, threshold = found
     return guard(find_leakage(train, QueryItem.from_corpus(corpus, queries), threshold=threshold), allow=allow)
+
+
+TRAIN_POSITIVE = "train_positive"
+"""Row meta field and comparison slice: ``seen`` when one of the query's relevant documents was a
+training positive of an evaluated ragshift-trained model, else ``unseen``."""
+
+
+def seen_positives(model_dir: Path | str, corpus: Corpus, queries: Sequence[Query]) -> dict[str, bool] | None:
+    """Per eval query: is one of its relevant documents a training positive of the model?
+
+    A model can gain on such queries by learning which documents get asked about rather than by
+    generalising; the ``unseen`` slice shows what is left. None for a model ragshift did not train
+    or one trained on another corpus (document ids would not mean the same).
+    """
+    from harness.finetune.card import read_record
+
+    found = read_manifest(Path(model_dir))
+    record = read_record(Path(model_dir))
+    if found is None or (record is not None and record.get("corpus", {}).get("name") != corpus.name):
+        return None
+    trained = {d for item in found[0] for d in item.positives}
+    return {item.qid: bool(item.positives & trained) for item in QueryItem.from_corpus(corpus, queries)}
