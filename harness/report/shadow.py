@@ -1,13 +1,12 @@
 """``render_shadow_html``: the shadow-replay report — one self-contained, autoescaped HTML file.
 
-It uses the run report's Jinja environment, filters, inline-SVG charts and stylesheet (read from
-``report.html.j2``), so both reports look alike and neither needs a script or an external asset.
+
+
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -23,15 +22,6 @@ from harness.types import Document, Row
 CHANGED_LIMIT = 25
 MOVER_LIMIT = 10
 SNIPPET = 140
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-
-
-def house_style() -> Markup:
-    """The run report's stylesheet, so the shadow report follows any change to it."""
-    env = environment()
-    source, _, _ = env.loader.get_source(env, "report.html.j2")  # type: ignore[union-attr]
-    found = _STYLE.search(source)
-    return Markup(found.group(1) if found else "")
 
 
 @dataclass(frozen=True)
@@ -88,7 +78,6 @@ def render_shadow_html(
     changed = rows_changed_completely(result.rows)
     movers = biggest_movers(result.rows, MOVER_LIMIT)
     return environment().get_template("shadow.html.j2").render(
-        style=house_style(),
         r=result,
         s=s,
         k=k,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from harness.report.shadow import house_style, render_shadow_html
+from harness.report.shadow import render_shadow_html
 from harness.shipping.replay import run_shadow
 from harness.types import Document, Query
 
@@ -21,7 +21,7 @@ def test_report_renders_escaped_and_self_contained(current, candidate, queries, 
     assert "<img" not in html and "<i>" not in html and "prod&lt;i&gt;" in html
     assert 'http-equiv="Content-Security-Policy" content="default-src \'none\'' in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing fetched from outside
-    assert house_style() and ".stat .v" in html  # the run report's stylesheet, inlined
+    assert ".stat .v" in html and "--accent" in html  # the shared stylesheet (_style.css.j2), inlined
     # headline numbers, the distribution chart, the changed queries with both lists and snippets
     assert "Shadow replay: ft vs prod&lt;i&gt;" in html
     assert "queries replayed</div><div class=\"v\">4<" in html
