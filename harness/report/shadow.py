@@ -1,7 +1,7 @@
 """``render_shadow_html``: the shadow-replay report — one self-contained, autoescaped HTML file.
 
-
-
+It uses the run report's Jinja environment, filters, inline-SVG charts and stylesheet (the shared
+``_style.css.j2`` partial), so both reports look alike and neither needs a script or an external asset.
 """
 
 from __future__ import annotations
