@@ -70,7 +70,7 @@ class RagshiftRetriever(BaseRetriever):
         Without ``collection``, the one collection built with this embedder is used (``corpus``, a
         corpus documents fingerprint or its prefix, picks among several).
         """
-        store = store if isinstance(store, ChromaStore) else ChromaStore(path=store)
+        store = _store(store)
         name = collection or find_collection(store, embedder, corpus=corpus)
         return cls(open_index(store, name), embedder, similarity_top_k=similarity_top_k)
 
@@ -139,7 +139,7 @@ class RagshiftRetriever(BaseRetriever):
         from harness.shipping.aliases import resolve
         from harness.shipping.collections import recorded_embedder
 
-        store = store if isinstance(store, ChromaStore) else ChromaStore(path=store)
+        store = _store(store)
         index = open_index(store, resolve(ChromaAliasStore(store.client), alias).collection)
         return cls(index, embedder or recorded_embedder(index.metadata), similarity_top_k=similarity_top_k)
 
@@ -175,6 +175,11 @@ def _node(chunk_id: str, text: str, meta: dict[str, Any]) -> TextNode:
 def _model_of(embedder: Embedder) -> str:
     info = embedder.describe()
     return str(info.get("path") or info.get("model") or info.get("kind") or type(embedder).__name__)
+
+
+def _store(store: ChromaStore | str | Path) -> ChromaStore:
+    """A ChromaStore as given, or the embedded one in the folder given."""
+    return store if isinstance(store, ChromaStore) else ChromaStore(path=store)
 
 
 def open_index(store: ChromaStore, name: str) -> ChromaIndex:

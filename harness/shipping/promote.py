@@ -98,15 +98,14 @@ def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: 
         index = col.existing(store, name)
     except ConfigError as exc:
         return [Check("collection", False, f"{exc}; build it with `ragshift reindex`")]
-    tags = index.metadata
-    found = [Check("collection", True, f"{name} ({index.count()} vectors)")]
+    tags, count = index.metadata, index.count()
+    found = [Check("collection", True, f"{name} ({count} vectors)")]
     recorded = tags.get("ragshift:embedder")
     found.append(Check("fingerprint", recorded == fingerprint,
                        f"holds embedder {recorded}" + ("" if recorded == fingerprint else f", config's is {fingerprint}")))
     expected = len(chunker.chunk(list(corpus.documents.values())))
     complete = bool(tags.get(col.COMPLETE))
     fresh = tags.get(col.CORPUS_FP) == corpus.documents_fingerprint
-    count = index.count()
     ok = complete and fresh and count == expected
     why = (f"{count} vectors, corpus has {expected} chunks" + ("" if complete else "; reindex did not finish")
            + ("" if fresh else "; built from another version of the corpus (run `ragshift reindex`)"))
