@@ -24,8 +24,13 @@ def test_blank_documents_are_skipped_and_named(make_beir):
     assert corpus.skipped_empty == ("d4", "d6")
     assert sorted(corpus.documents) == ["d1", "d2", "d3", "d5"]
     assert corpus.skipped_warning() == (
-        "kb: skipped 2 empty documents (no title, no text): d4, d6; their qrels are kept (relevant, never retrieved)"
+        "kb: skipped 2 empty documents (no title, no text): d4, d6; 1 of them judged relevant: kept in the qrels, never retrieved"
     )
+
+
+def test_the_warning_counts_judged_relevant_ones_only_when_there_are_some(make_beir):
+    corpus = load_corpus(make_beir(corpus=WITH_BLANKS))  # QRELS judge none of d4, d6
+    assert corpus.skipped_warning() == "kb: skipped 2 empty documents (no title, no text): d4, d6"
 
 
 def test_a_title_without_text_is_a_document(make_beir):

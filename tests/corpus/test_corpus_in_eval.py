@@ -50,7 +50,7 @@ def test_eval_skips_empty_documents_with_one_warning_and_ignores_unasked_answers
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
     assert output.count("skipped 2 empty documents") == 1
-    assert "kb: skipped 2 empty documents (no title, no text): d3, d5; their qrels are kept" in output
+    assert "kb: skipped 2 empty documents (no title, no text): d3, d5; 1 of them judged relevant: kept in the qrels" in output
     (run_dir,) = [p for p in (tmp_path / "reports").iterdir() if not p.name.startswith(".")]
     card = json.loads((run_dir / "run_card.json").read_text())
     assert card["datasets"][0]["skipped_empty"] == ["d3", "d5"] and card["datasets"][0]["documents"] == 3
