@@ -35,6 +35,7 @@ from harness.finetune.config import FinetuneConfig
 from harness.sections import ClassPath, ConfigPath, Section, _resolve, section
 from harness.fingerprint import stable_hash
 from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
+from harness.paths import folder_problem, name_problem, safe_name
 
 DEFAULT_METRICS = ("ndcg@10", "recall@5", "recall@10", "precision@5", "mrr", "map", "hit_rate@10")
 
@@ -55,8 +56,16 @@ MetricSpecs = Annotated[
 ]
 
 
+def _usable_folder(path: Path) -> Path:
+    """A folder ragshift will write into: not under a regular file, writable (checked at load)."""
+    problem = folder_problem(path)
+    if problem:
+        raise ValueError(problem)
+    return path
+
+
 class RunSection(Section):
-    name: str = Field("ragshift", min_length=1, description="Defaults to the config file's stem.")
+    name: str = Field("ragshift", min_length=1, description="Run folder name; defaults to the config file's stem (made safe).")
     seed: int = 0
     output: ConfigPath = Field(Path("reports"), validate_default=True)
     offline: bool = True
@@ -66,8 +75,18 @@ class RunSection(Section):
     def _name_from_file(cls, data: Any, info: ValidationInfo) -> Any:
         stem = (info.context or {}).get("stem")
         if isinstance(data, dict) and stem and "name" not in data:
-            return {**data, "name": stem}
+            return {**data, "name": safe_name(stem)}
         return data
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        problem = name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    _output_usable = field_validator("output")(_usable_folder)
 
 
 class CorpusSection(Section):
@@ -234,6 +253,8 @@ class StoreSection(Section):
 
     @model_validator(mode="after")
     def _server_needs_chroma(self) -> StoreSection:
+        if self.server_url is None and (problem := folder_problem(self.path)):
+            raise ValueError(f"path: {problem}")
         if self.port is not None and self.host is None:
             raise ValueError("port is set but host is not")
         if self.url is not None and (self.host is not None or self.ssl):
@@ -272,6 +293,8 @@ class StoreSection(Section):
 
 class CacheSection(Section):
     path: ConfigPath = Field(Path(".ragshift/cache"), validate_default=True)
+
+    _path_usable = field_validator("path")(_usable_folder)
 
 
 class MetricsSection(Section):
