@@ -91,8 +91,10 @@ def remove_stale_staging(output: Path, *, minutes: float = STALE_MINUTES) -> lis
         staging, old = _STAGING.match(entry.name), _OLD.match(entry.name)
         try:
             stat = entry.stat()
-            if not (staging or old) or not entry.is_dir() or max(stat.st_mtime, stat.st_ctime) > cutoff:
-                continue  # ctime: a rename (publish moving a folder aside) makes it young again
+            # A rename changes ctime only: an .old folder a live publish just moved aside is young by it.
+            changed = stat.st_mtime if staging else max(stat.st_mtime, stat.st_ctime)
+            if not (staging or old) or not entry.is_dir() or changed > cutoff:
+                continue
             if staging:
                 pid = staging["pid"]
                 if pid is not None and (staging["host"] != host or _alive(int(pid))):

@@ -1,0 +1,5 @@
+"""``python -m harness.cli``: the ``ragshift`` command."""
+
+from harness.cli import app
+
+app(prog_name="ragshift")
