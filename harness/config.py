@@ -461,7 +461,10 @@ def _describe(error: Any, model: type[BaseModel]) -> str:
         if not header:
             return f"unknown section [{name}]; valid sections: {valid}"
         return f"{header} unknown key {name!r}; valid keys: {valid}"
-    header, keys, _ = _locate(loc, model)
-    where = " ".join(filter(None, [header, ".".join(keys)]))
+    header, keys, owner = _locate(loc, model)
     message = re.sub(r"^(Value|Assertion) error, ", "", error["msg"])
+    key = re.match(r"(\w+): ", message)
+    if not keys and owner is not None and key and key[1] in owner.model_fields:  # a section's check about one key
+        keys, message = [key[1]], message[key.end():]
+    where = " ".join(filter(None, [header, ".".join(keys)]))
     return f"{where}: {message}" if where else message

@@ -32,6 +32,8 @@ def check_models(config: RunConfig, source: Path | str, *, finetune: bool = Fals
         elif spec.kind == "query-adapter" and not Path(spec.model).is_dir():
             problem = "is a file, not" if Path(spec.model).exists() else "is not"
             raise ConfigError(f"{where}: model {spec.model} {problem} a query-adapter folder written by `ragshift finetune`")
+    if finetune and config.finetune is None:
+        raise ConfigError(f"{source}: this command needs a [finetune] section (see configs/demo.toml)")
     if finetune and config.finetune is not None:
         _locate(config.finetune.base_model, f"{source}: [finetune] base_model")
         if problem := folder_problem(config.finetune.output):

@@ -2,4 +2,5 @@
 
 from harness.cli import app
 
-app(prog_name="ragshift")
+if __name__ == "__main__":
+    app(prog_name="ragshift")

@@ -126,7 +126,7 @@ CASES = [
          "[[embedders]] 'qa': model {root}/models/qa is not a query-adapter folder"),
     Case("finetune-base-missing", lambda ws: ["finetune", ws.bad_config(config_text(extra=FINETUNE.format("./models/base")))], 2,
          "[finetune] base_model: model folder {root}/models/base does not exist"),
-    Case("finetune-section-missing", lambda ws: ["finetune", ws.good], 2, "this command needs a [finetune] section"),
+    Case("finetune-section-missing", lambda ws: ["finetune", ws.good], 2, "good.toml: this command needs a [finetune] section"),
     Case("reindex-model-missing", lambda ws: ["reindex", ws.bad_config(config_text(extra=ONE_MORE_EMBEDDER.format("./models/nope"))), "-e", "ft"],
          2, "model folder {root}/models/nope does not exist"),
     Case("unknown-embedder", lambda ws: ["reindex", ws.good, "-e", "nope"], 2, "no embedder named 'nope'; embedders: keywords"),
