@@ -74,6 +74,8 @@ def run_finetune(
     """
     console = console or Console(quiet=True)
     output = Path(output or cfg.output)
+    stages.enter(f"preparing the fine-tune of {cfg.base_model} (leakage check, hard negatives)",
+                 f"the embedding cache; {output} is unchanged")
     started = time.perf_counter()
     timings: dict[str, float] = {}
     train_all, evaluation = _splits(cfg, corpus)

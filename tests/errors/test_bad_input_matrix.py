@@ -149,6 +149,9 @@ CASES = [
     # stores and run folders
     Case("damaged-chroma-sqlite", damaged_store, 2, "damaged-store/chroma.sqlite3: not a readable Chroma database",
          touches=(".ragshift", ".ragshift/cache", ".ragshift/cache/*")),
+    Case("damaged-embedding-cache", lambda ws: ["eval", ws.write("dcache/embeddings.sqlite", b"not sqlite at all") and
+                                                 ws.bad_config(config_text(extra='[cache]\npath = "dcache"\n'))], 2,
+         "embedding cache {root}/dcache/embeddings.sqlite is unusable (not an sqlite database); delete the file to rebuild it"),
     Case("store-busy", store_busy, 2, "is being written by another process (pid ",
          touches=(".ragshift", ".ragshift/*", ".ragshift/cache/*")),
     Case("compare-truncated-rows", with_run_folder(lambda run: truncate(run / "rows.jsonl")), 2,
