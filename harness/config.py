@@ -35,6 +35,7 @@ from harness.finetune.config import FinetuneConfig
 from harness.sections import ClassPath, ConfigPath, Section, _resolve, section
 from harness.fingerprint import stable_hash
 from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
+from harness.paths import folder_problem, name_problem, safe_name
 
 DEFAULT_METRICS = ("ndcg@10", "recall@5", "recall@10", "precision@5", "mrr", "map", "hit_rate@10")
 
@@ -55,8 +56,16 @@ MetricSpecs = Annotated[
 ]
 
 
+def _usable_folder(path: Path) -> Path:
+    """A folder ragshift will write into: not under a regular file, writable (checked at load)."""
+    problem = folder_problem(path)
+    if problem:
+        raise ValueError(problem)
+    return path
+
+
 class RunSection(Section):
-    name: str = Field("ragshift", min_length=1, description="Defaults to the config file's stem.")
+    name: str = Field("ragshift", min_length=1, description="Run folder name; defaults to the config file's stem (made safe).")
     seed: int = 0
     output: ConfigPath = Field(Path("reports"), validate_default=True)
     offline: bool = True
@@ -66,8 +75,18 @@ class RunSection(Section):
     def _name_from_file(cls, data: Any, info: ValidationInfo) -> Any:
         stem = (info.context or {}).get("stem")
         if isinstance(data, dict) and stem and "name" not in data:
-            return {**data, "name": stem}
+            return {**data, "name": safe_name(stem)}
         return data
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        problem = name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    _output_usable = field_validator("output")(_usable_folder)
 
 
 class CorpusSection(Section):
@@ -240,6 +259,8 @@ class StoreSection(Section):
 
     @model_validator(mode="after")
     def _server_needs_chroma(self) -> StoreSection:
+        if self.server_url is None and (problem := folder_problem(self.path)):
+            raise ValueError(f"path: {problem}")
         if self.port is not None and self.host is None:
             raise ValueError("port is set but host is not")
         if self.url is not None and (self.host is not None or self.ssl):
@@ -278,6 +299,8 @@ class StoreSection(Section):
 
 class CacheSection(Section):
     path: ConfigPath = Field(Path(".ragshift/cache"), validate_default=True)
+
+    _path_usable = field_validator("path")(_usable_folder)
 
 
 class MetricsSection(Section):
@@ -444,7 +467,10 @@ def _describe(error: Any, model: type[BaseModel]) -> str:
         if not header:
             return f"unknown section [{name}]; valid sections: {valid}"
         return f"{header} unknown key {name!r}; valid keys: {valid}"
-    header, keys, _ = _locate(loc, model)
-    where = " ".join(filter(None, [header, ".".join(keys)]))
+    header, keys, owner = _locate(loc, model)
     message = re.sub(r"^(Value|Assertion) error, ", "", error["msg"])
+    key = re.match(r"(\w+): ", message)
+    if not keys and owner is not None and key and key[1] in owner.model_fields:  # a section's check about one key
+        keys, message = [key[1]], message[key.end():]
+    where = " ".join(filter(None, [header, ".".join(keys)]))
     return f"{where}: {message}" if where else message

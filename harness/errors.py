@@ -11,8 +11,8 @@ class ConfigError(RagshiftError):
     """A config file or spec string is invalid."""
 
 
-class CorpusError(RagshiftError):
-    """A corpus file is malformed; the message names the file, the line and the problem."""
+class FileError(RagshiftError):
+    """A file ragshift reads is malformed; the message names the file, the line and the problem."""
 
     def __init__(self, path: object, problem: str, line: int | None = None) -> None:
         self.path = str(path)
@@ -20,6 +20,14 @@ class CorpusError(RagshiftError):
         self.problem = problem
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {problem}")
+
+
+class CorpusError(FileError):
+    """A corpus file is malformed."""
+
+
+class RunFolderError(FileError):
+    """A run folder's file (rows.jsonl, run_card.json) is damaged or not ragshift's."""
 
 
 class FingerprintMismatch(RagshiftError):

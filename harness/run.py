@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from rich.console import Console
 from rich.markup import escape
 
+from harness import stages
 from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
 from harness.config import CorpusSection, EmbedderConfig, RunConfig
 from harness.corpus import Corpus, load_section
@@ -82,18 +83,21 @@ def run_eval(
     console: Console | None = None,
     allow_leakage: bool = False,
     extras: Mapping[str, Any] | None = None,
+    wait: float = 0.0,
 ) -> RunResult:
     """Evaluate every configured embedder on the same queries of every dataset; publish atomically.
 
     A model trained by ragshift is refused on queries that overlap its training queries unless
     ``allow_leakage`` (the report then says so in red). ``extras`` go into the run card as they are
-    (e.g. ``training`` records and ``training_curves`` of fine-tuned systems).
+    (e.g. ``training`` records and ``training_curves`` of fine-tuned systems). A collection that must
+    be written is written under the store's write lock, waiting up to ``wait`` seconds for it.
     """
     from harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    stages.enter("loading the corpus")
     gold = config.answers is not None and config.answers.needs_references
     datasets = [load_dataset(config.corpus, answers=gold)] + [load_dataset(d, d.name, answers=gold) for d in config.datasets]
     timings["load_corpora"] = time.perf_counter() - started
@@ -114,7 +118,8 @@ def run_eval(
     for spec in config.embedders:
         embedder = load_embedder(config, spec, console=console)
         for ds in datasets:
-            system = build_system(config, spec, embedder, ds.corpus, console=console)
+            system = build_system(config, spec, embedder, ds.corpus, console=console, wait=wait)
+            stages.enter(f"scoring {ds.name} with {spec.name}", stages.SCORING)
             t0 = time.perf_counter()
             hits = system.retriever.retrieve(ds.queries, k=config.metrics.depth)
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
@@ -135,6 +140,7 @@ def run_eval(
     if rollback and systems.get(config.baseline):
         rollback.update(alias_facts(config, systems[config.baseline]["fingerprint"]))
     answers = stage.fingerprint() if stage is not None else None
+    stages.enter("comparing the systems", stages.SCORING)
     run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems, answers=answers)
     comparison = compare(config, rows, console)
     timings["total"] = time.perf_counter() - started
@@ -378,6 +384,7 @@ def publish(
     """Write rows, run card and reports into a staging folder, then rename it into place."""
     from harness.report import build_report, write_report
 
+    stages.enter(f"publishing {run_id}", "the earlier run folder of this run id, if any; the staging folder is removed")
     staged = StagedRun(output or config.run.output, run_id)
     try:
         staged.write_rows(rows)

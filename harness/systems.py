@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from rich.console import Console
 
+from harness import stages
 from harness.cache import CachedEmbedder, EmbeddingCache
 from harness.config import EmbedderConfig, RunConfig
 from harness.corpus import Corpus
@@ -76,17 +77,26 @@ def uncached_embedder(config: RunConfig, spec: EmbedderConfig) -> Embedder:
 
 
 def build_system(
-    config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console
+    config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console,
+    wait: float = 0.0,
 ) -> System:
-    """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever."""
+    """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever.
+
+    A collection that is missing or incomplete is written under the store's write lock (the one
+    ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it."""
     from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
     from adapters.stores.chroma import ChromaStore
+    from harness.shipping.collections import write_lock
 
     chunker = build_chunker(config)
     store = ChromaStore.from_section(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
-    index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store, console=console)
+    stages.enter(f"indexing {corpus.name} with {spec.name}", stages.INDEXING)
+    index, stats = build_index(
+        corpus, chunker=chunker, embedder=embedder, store=store, console=console,
+        lock=lambda name: write_lock(config.store, store, name, wait=wait, what=f"eval {spec.name}: {name}"),
+    )
     timings = {"index": time.perf_counter() - t0}
     retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
     info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}

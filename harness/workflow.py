@@ -19,6 +19,7 @@ def run_story(
     output: Path | None = None,
     console: Console | None = None,
     allow_leakage: bool = False,
+    wait: float = 0.0,
 ) -> RunResult:
     """Train (or reuse an up-to-date model directory), then evaluate every embedder plus the new one."""
     from harness.finetune.run import base_embedder, run_finetune
@@ -38,7 +39,8 @@ def run_story(
     )
     evaluated = config.model_copy(update={"embedders": (*config.embedders, candidate)})
     return run_eval(
-        evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record)
+        evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record),
+        wait=wait,
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
+import os
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -17,14 +19,22 @@ from harness.fingerprint import stable_hash
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-# Files whose bytes decide the vectors: weights (any module's) and tokenizer vocabularies.
-_BINARY_PATTERNS = ("*.safetensors", "pytorch_model*.bin", "vocab.txt", "merges.txt", "*.model")
-_IGNORED_DIRS = ("onnx", "openvino", "runs", ".git", ".cache")
-# Training records carry timings: two identical trainings must still fingerprint alike.
-_IGNORED_JSON = {"data_config.json", "trainer_state.json", "ragshift_finetune.json", "ragshift_training.json"}
+# What a module of sentence-transformers reads from its folder (never below it): its config, the
+# transformers config, weights (single or sharded, PEFT adapters) and tokenizer files.
+_LOADED = (
+    "config.json", "*_config.json", "special_tokens_map.json", "added_tokens.json", "tokenizer.json", "vocab.json",
+    "*.index.json", "model.safetensors", "model-*-of-*.safetensors", "pytorch_model.bin", "pytorch_model-*-of-*.bin",
+    "adapter_model.safetensors", "adapter_model.bin", "vocab.txt", "merges.txt", "*.model",
+)
+_WEIGHTS = ("*.safetensors", "*.bin")
+# Read by SentenceTransformer itself from the model's root: the module list, prompts and defaults.
+_ROOT_FILES = ("modules.json", "config_sentence_transformers.json")
+# Records of training, never read when loading: two identical trainings must fingerprint alike.
+_NOT_LOADED = {"data_config.json", "trainer_state.json", "training_args.bin", "README.md"}
+_DEFAULT_MODULES = [{"path": "", "type": "sentence_transformers.models.Transformer"}]
 # Keys that change when an identical model is re-saved by another library version.
 _VOLATILE_KEYS = {"__version__", "transformers_version", "_name_or_path"}
-
+_TRUE = {"1", "ON", "YES", "TRUE"}
 
 class SentenceTransformerEmbedder:
     """Loads the model lazily on first use; the fingerprint is computed from the model's files.
@@ -45,7 +55,7 @@ class SentenceTransformerEmbedder:
         show_progress: bool = False,
     ) -> None:
         self.model_name = model
-        self.source = resolve_model(model)
+        self.source = locate_model(model)
         self.query_prompt = query_prompt
         self.document_prompt = document_prompt
         self.normalize = normalize
@@ -159,24 +169,98 @@ def load_model(source: str, *, device: str, local: bool) -> SentenceTransformer:
     return SentenceTransformer(source, device=device, local_files_only=local)
 
 
+def locate_model(name: str) -> str:
+    """Where the model's files come from: a local folder (a packaged name resolved), or a hub id that
+    is cached or may be downloaded. ``RagshiftError`` (nothing loaded) for a missing folder, a file, an
+    invalid id, or a hub id that is not cached while downloads are off (``HF_HUB_OFFLINE``)."""
+    source = resolve_model(name)
+    path = Path(source).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise RagshiftError(f"model {source} is a file, not a model folder (a sentence-transformers folder holds modules.json and weights)")
+        return source
+    if path.is_absolute() or source.startswith(("./", "../", "~", ".\\", "..\\")):
+        raise RagshiftError(f"model folder {source} does not exist")
+    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
+
+    try:
+        cached = any(isinstance(try_to_load_from_cache(source, f), str) for f in ("modules.json", "config.json"))
+    except HFValidationError:
+        raise RagshiftError(f"model {source!r} is neither a folder nor a valid Hugging Face model id") from None
+    offline = any(os.environ.get(v, "").upper() in _TRUE for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    if offline and not cached:
+        raise RagshiftError(
+            f"model {source!r} is not a local folder and not in the Hugging Face cache, and downloads are off "
+            "(HF_HUB_OFFLINE=1, or [run] offline = true): give the path of a model folder (./models/name), "
+            "or download it once online"
+        )
+    return source
+
+
 def model_files_digest(folder: Path) -> dict[str, Any]:
-    """sha256 of every weight/vocabulary file and the parsed JSON configs, keyed by relative path."""
+    """sha256 of exactly the files loading the model reads, keyed by relative path: ``modules.json``,
+    ``config_sentence_transformers.json`` and, for every module ``modules.json`` lists, the config,
+    weights and tokenizer files in that module's folder (whatever the folder is called). JSON configs
+    are compared parsed, without the keys a re-save changes."""
     files: dict[str, str] = {}
     configs: dict[str, Any] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _ignored(p.relative_to(folder))):
+    for path in sorted(set(loaded_files(folder))):
         rel = path.relative_to(folder).as_posix()
-        if path.suffix == ".json" and path.name not in _IGNORED_JSON:
-            configs[rel] = _strip_volatile(json.loads(path.read_text(encoding="utf-8")))
-        elif any(path.match(pattern) for pattern in _BINARY_PATTERNS):
+        if path.suffix == ".json" and path.name != "tokenizer.json":
+            configs[rel] = _strip_volatile(_read_json(path))
+        else:
             stat = path.stat()
             files[rel] = _file_sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if not any(Path(rel).suffix in {".safetensors", ".bin"} for rel in files):
-        raise RagshiftError(f"no model weights (*.safetensors / pytorch_model*.bin) found under {folder}")
+    if not any(_matches(rel.rsplit("/", 1)[-1], _WEIGHTS) for rel in files):
+        raise RagshiftError(f"no model weights (*.safetensors / pytorch_model*.bin) found in the modules of {folder}")
     return {"files": files, "configs": configs}
 
 
-def _ignored(rel: Path) -> bool:
-    return any(part in _IGNORED_DIRS or part.startswith("checkpoint-") for part in rel.parts[:-1])
+def loaded_files(folder: Path) -> Iterator[Path]:
+    """The files SentenceTransformer(folder) reads (modules.json's modules, each in its own folder)."""
+    folder = Path(folder)
+    for name in _ROOT_FILES:
+        if (folder / name).is_file():
+            yield folder / name
+    modules_json = folder / "modules.json"
+    modules = _read_json(modules_json) if modules_json.is_file() else _DEFAULT_MODULES
+    if not isinstance(modules, list) or not all(isinstance(m, dict) and isinstance(m.get("path", ""), str) for m in modules):
+        raise RagshiftError(f"{modules_json}: expected a list of modules, each with a \"path\" and a \"type\"")
+    for module in modules:
+        yield from _module_files(folder, str(module.get("path", "")), str(module.get("type", "")))
+
+
+def _module_files(root: Path, subfolder: str, class_ref: str) -> Iterator[Path]:
+    rel = PurePosixPath(subfolder.replace("\\", "/"))
+    if rel.is_absolute() or ".." in rel.parts:
+        raise RagshiftError(f"{root / 'modules.json'}: module path {subfolder!r} leaves the model folder")
+    here = root / rel
+    if not here.is_dir():
+        return  # e.g. Normalize: no folder, defaults
+    known = class_ref.startswith("sentence_transformers.")
+    for path in here.iterdir():
+        if path.is_file() and path.name not in _NOT_LOADED and not path.name.startswith("ragshift_") and (
+            not known or _matches(path.name, _LOADED)
+        ):
+            yield path
+    if class_ref.rsplit(".", 1)[-1] == "Router":  # a Router's modules live in its own subfolders
+        config = here / "router_config.json"
+        config = config if config.is_file() else here / "config.json"
+        types = _read_json(config).get("types", {}) if config.is_file() else {}
+        for module_id, ref in types.items():
+            yield from _module_files(root, (rel / module_id).as_posix(), str(ref))
+
+
+def _matches(name: str, patterns: Sequence[str]) -> bool:
+    return name != "data_config.json" and any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RagshiftError(f"{path}: not valid JSON ({exc}); the model folder is damaged") from None
 
 
 def _strip_volatile(value: Any) -> Any:

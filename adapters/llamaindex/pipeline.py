@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+from contextlib import AbstractContextManager
 from time import perf_counter
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from llama_index.core import QueryBundle, VectorStoreIndex
@@ -30,28 +32,41 @@ def build_index(
     store: ChromaStore,
     console: Console | None = None,
     batch_size: int = 64,
+    lock: Callable[[str], AbstractContextManager[Any]] | None = None,
 ) -> tuple[ChromaIndex, dict[str, Any]]:
     """Open the collection named by the three fingerprints; embed and upsert only missing chunks.
 
-    A complete collection is reused without embedding anything; an interrupted one is completed.
+    A complete collection is reused without embedding anything (and without ``lock``); creating or
+    completing one happens inside ``lock(collection name)``, the store's write lock.
     Returns the index and stats: collection, chunks, reused, added, seconds.
     """
     start = perf_counter()
     corpus_fp, chunker_fp, embedder_fp = corpus.documents_fingerprint, chunker.fingerprint(), document_fingerprint(embedder)
-    index = store.open_index(
-        collection_name(corpus_fp, chunker_fp, embedder_fp),
-        embedder_fingerprint=embedder_fp,
-        dimension=embedder.dimension,
-        metadata={"ragshift:corpus": corpus_fp, "ragshift:chunker": chunker_fp},
-    )
+    name = collection_name(corpus_fp, chunker_fp, embedder_fp)
+
+    def open_index() -> ChromaIndex:
+        return store.open_index(
+            name,
+            embedder_fingerprint=embedder_fp,
+            dimension=embedder.dimension,
+            metadata={"ragshift:corpus": corpus_fp, "ragshift:chunker": chunker_fp},
+        )
+
     chunks = chunker.chunk(list(corpus.documents.values()))
-    present = index.ids()
     wanted = {c.chunk_id for c in chunks}
+    exists = lock is None or name in {c.name for c in store.client.list_collections()}
+    index = open_index() if exists else None
+    present = index.ids() if index is not None else set()
     missing = [c for c in chunks if c.chunk_id not in present]
-    if stale := sorted(present - wanted):
-        index.remove(stale)
-    if missing:
-        _embed_into(index, missing, embedder, batch_size, console)
+    if index is None or present != wanted:
+        with lock(name) if lock is not None else contextlib.nullcontext():
+            index = open_index()
+            present = index.ids()  # another writer may have finished it meanwhile
+            missing = [c for c in chunks if c.chunk_id not in present]
+            if stale := sorted(present - wanted):
+                index.remove(stale)
+            if missing:
+                _embed_into(index, missing, embedder, batch_size, console)
     stats = {
         "collection": index.name,
         "chunks": len(chunks),

@@ -163,7 +163,7 @@ class ChromaStore:
             self.client = self._http_client(url, sent, settings)
             self.location = url
         elif path is not None:
-            self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+            self.client = self._embedded_client(Path(path), settings)
             self.location = str(path)
         else:
             raise ConfigError("ChromaStore needs a path (embedded database) or a url/host (Chroma server)")
@@ -240,6 +240,20 @@ class ChromaStore:
                 f"{url} does not answer like a Chroma server (version >= 1.0): GET {probe} gave HTTP {code}{moved} "
                 f"{response.text[:200]!r}"
             )
+
+    @staticmethod
+    def _embedded_client(path: Path, settings: Settings) -> Any:
+        from chromadb.errors import ChromaError
+
+        from harness.errors import RagshiftError
+
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+        except ChromaError as exc:  # a damaged or foreign chroma.sqlite3
+            raise RagshiftError(
+                f"{path / 'chroma.sqlite3'}: not a readable Chroma database ({exc}); "
+                "move the folder aside (a rerun rebuilds it) or point [store] path at another folder"
+            ) from None
 
     @staticmethod
     def _http_client(url: str, headers: Mapping[str, str], settings: Settings) -> Any:

@@ -34,10 +34,12 @@ def compare_command(
     from harness.cli.common import console, fail_on_user_error
     from harness.compare import RegressionPolicy, compare_rows, load_policy
     from harness.errors import RagshiftError
+    from harness.preflight import check_output
     from harness.report import build_report, write_report
     from harness.rundir import ROWS, RUN_CARD, read_json, read_rows
 
-    with fail_on_user_error():
+    with fail_on_user_error(f"comparing {run_dir}", "the run folder as it was (report files are replaced whole, never half-written)"):
+        check_output(out, "--out")
         if not (run_dir / ROWS).is_file():
             raise RagshiftError(f"{run_dir}: no {ROWS}; is this a folder written by `ragshift eval`?")
         rows = list(read_rows(run_dir))

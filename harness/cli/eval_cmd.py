@@ -16,19 +16,21 @@ def eval_command(
     allow_leakage: bool = typer.Option(
         False, "--allow-leakage", help="Evaluate a fine-tuned model on queries overlapping its training data (shown in red)."
     ),
+    wait: float = typer.Option(
+        0.0, "--wait", min=0, help="Seconds to wait for another writer of the store (reindex, eval) before failing."
+    ),
 ) -> None:
     """Evaluate the configured embedders; write rows, summary, run card and the HTML report.
 
     With two or more embedders the first (or the one named by \\[compare] baseline) is compared
     with the others, and the command exits 1 when the regression policy's verdict is fail.
     """
-    from harness.cli.common import console, fail_on_user_error
-    from harness.config import load_config
+    from harness.cli.common import console, fail_on_user_error, load_checked
     from harness.run import run_eval
 
     with fail_on_user_error():
-        cfg = load_config(config)
-        result = run_eval(cfg, output=output, console=console(), allow_leakage=allow_leakage)
+        cfg = load_checked(config, output=output)
+        result = run_eval(cfg, output=output, console=console(), allow_leakage=allow_leakage, wait=wait)
     console().print(f"[bold green]report[/]: {result.report_path}")
     if result.verdict == "fail":
         raise typer.Exit(code=1)

@@ -23,11 +23,11 @@ def finetune_command(
 
     with fail_on_user_error():
         from harness.cache import CachedEmbedder, EmbeddingCache
-        from harness.config import load_config
+        from harness.cli.common import load_checked
         from harness.corpus import load_section
         from harness.finetune.run import base_embedder, run_finetune
 
-        cfg = load_config(config)
+        cfg = load_checked(config, output=output, finetune=True)
         updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
         settings = cfg.require_finetune().model_copy(update=updates)
         corpus = load_section(cfg.corpus)

@@ -29,13 +29,12 @@ def shadow_command(
     rank-biased overlap, how far results moved, the queries whose top K changed completely, and
     latency p50/p95 of each side. Labels are not needed, so it says how different, not how good.
     """
-    from harness.cli.common import console, fail_on_user_error
-    from harness.config import load_config
+    from harness.cli.common import console, fail_on_user_error, load_checked
     from harness.shipping.shadow_run import shadow_from_config
 
     out = console()
     with fail_on_user_error():
-        cfg = load_config(config)
+        cfg = load_checked(config, output=output)
         run = shadow_from_config(
             cfg, log, current=current, candidate=candidate, alias=alias, k=k, limit=limit, dedupe=dedupe,
             warmup=warmup, output=output, console=out,

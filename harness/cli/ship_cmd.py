@@ -28,10 +28,10 @@ def reindex_command(
     from harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error():
-        from harness.config import load_config
+        from harness.cli.common import load_checked
         from harness.shipping.reindex_job import run_reindex
 
-        result = run_reindex(load_config(config), embedder, collection=collection, batch_size=batch_size,
+        result = run_reindex(load_checked(config), embedder, collection=collection, batch_size=batch_size,
                              wait=wait, console=console())
     console().print(f"collection [bold]{result.collection}[/] is complete")
 
@@ -49,11 +49,11 @@ def promote_command(
     """Point ALIAS at the embedder's collection after checks: fingerprint, completeness, sample evaluation."""
     from harness.cli.common import console, fail_on_user_error
 
-    with fail_on_user_error():
-        from harness.config import load_config
+    with fail_on_user_error("the promote checks", "the alias as it was, unless its switch (one atomic write, after every check) had happened"):
+        from harness.cli.common import load_checked
         from harness.shipping.promote import promote
 
-        done = promote(load_config(config), embedder, alias=alias, collection=collection, sample=sample,
+        done = promote(load_checked(config), embedder, alias=alias, collection=collection, sample=sample,
                        force=force, wait=wait, console=console())
     for check in done.checks:
         colour = {"ok": "green", "FAIL": "red", "skip": "yellow"}[check.mark]
@@ -67,7 +67,7 @@ def rollback_command(config: Path = CONFIG, alias: str = ALIAS, wait: float = WA
     """Point ALIAS back at the collection it pointed at before the last promote."""
     from harness.cli.common import console, fail_on_user_error
 
-    with fail_on_user_error():
+    with fail_on_user_error("rollback", "the alias as it was, unless its switch back (one atomic write) had happened"):
         from harness.config import load_config
         from harness.shipping.promote import rollback
 
@@ -85,7 +85,7 @@ def drop_command(
     """Delete a collection no alias points at."""
     from harness.cli.common import console, fail_on_user_error
 
-    with fail_on_user_error():
+    with fail_on_user_error(f"drop {collection}", "every other collection and the aliases"):
         from harness.config import load_config
         from harness.shipping.promote import drop
 
@@ -99,7 +99,7 @@ def status_command(config: Path = CONFIG) -> None:
     """List aliases, collections, their model fingerprints and sizes."""
     from harness.cli.common import console, fail_on_user_error
 
-    with fail_on_user_error():
+    with fail_on_user_error("status", "everything: status only reads"):
         from harness.config import load_config
         from harness.shipping import collections as col
         from harness.shipping.promote import aliases

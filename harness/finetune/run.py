@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
+from harness import stages
 from harness.corpus.model import Corpus
 from harness.errors import ConfigError
 from harness.finetune.card import read_record, write_card
@@ -73,6 +74,8 @@ def run_finetune(
     """
     console = console or Console(quiet=True)
     output = Path(output or cfg.output)
+    stages.enter(f"preparing the fine-tune of {cfg.base_model} (leakage check, hard negatives)",
+                 f"the embedding cache; {output} is unchanged")
     started = time.perf_counter()
     timings: dict[str, float] = {}
     train_all, evaluation = _splits(cfg, corpus)
@@ -93,6 +96,7 @@ def run_finetune(
         console.print(f"fine-tuned model {output} is up to date (recipe {recipe_fp}): not retraining")
         return FinetuneResult(output, done)
     work = _work_dir(output, recipe_fp, resume=cfg.resume)
+    stages.enter(f"fine-tuning {cfg.base_model}", f"the checkpoints saved so far in {work} (the next run resumes from the last one; --fresh starts over); {output} is unchanged")
     t0 = time.perf_counter()
     if cfg.method == "full":
         outcome, summary, extra = _train_full(cfg, corpus, train, eval_sets, base, work, console, callbacks)

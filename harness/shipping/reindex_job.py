@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from harness import stages
 from harness.config import RunConfig
 from harness.protocols import document_fingerprint
 from harness.shipping import collections as col
@@ -57,6 +58,7 @@ def run_reindex(
         )
         index.update_tags({col.MODEL: col.model_tag(spec), col.COMPLETE: False})
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
+        stages.enter(f"reindex of {name}", f"every batch written to {name} so far (not marked complete); rerun `ragshift reindex` to continue")
         stats = reindex(chunks, embedder, index, batch_size=batch_size, console=console, after_batch=lambda _: renew())
         tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
         if stats.chunks_per_second and not stats.from_cache:  # a model throughput, not cache reads

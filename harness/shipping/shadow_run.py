@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 from rich.console import Console
 
+from harness import stages
 from harness.config import EmbedderConfig, RunConfig
 from harness.errors import ConfigError
 from harness.fingerprint import files_hash, stable_hash
@@ -154,6 +155,7 @@ def shadow_from_config(
         embedder = load_embedder(config, spec, console=console)
         systems[spec.name] = build_system(config, spec, LiveQueries(embedder), corpus, console=console)  # type: ignore[arg-type]
     started = time.perf_counter()
+    stages.enter("the shadow replay", stages.SCORING.replace("run folder", "shadow report"))
     bar = progress_bar(console)
     bar.live.auto_refresh = False  # no refresh thread competing with the timed calls: redraw between queries
     with bar:
