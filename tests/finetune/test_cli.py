@@ -42,7 +42,7 @@ epochs = 3
 
 
 def test_leaky_config_is_refused_naming_the_items(tmp_path) -> None:
-    result = CliRunner().invoke(app, ["finetune", write_config(tmp_path, "no-such-model")])
+    result = CliRunner().invoke(app, ["finetune", write_config(tmp_path, "all-MiniLM-L6-v2")])  # refused before the model loads
     assert result.exit_code == 2
     assert "training data overlaps the evaluation data" in result.output
     assert "'t1'" in result.output and "'e4'" in result.output
