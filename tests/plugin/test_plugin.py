@@ -145,7 +145,8 @@ def test_failed_gate_prints_a_table_and_the_report_not_a_traceback(run, project)
     section = failure_section(run.stdout, "test_failing_gate")
     lines = section.splitlines()
     assert lines[0] == f"{project / 'test_suite.py'}:12"  # the gate's line in the test
-    assert lines[1].startswith("ragshift gate failed: 'worse' is worse than 'baseline' on ndcg@10 (max drop 0.01")
+    assert lines[1].startswith("ragshift gate failed: 'worse' vs 'baseline' on ndcg@10: ")
+    assert "(non-inferiority: one-sided 95% lower bound of delta >= -0.01 overall and on every slice with n >= 20" in lines[1]
     assert lines[2].split()[:5] == ["metric", "slice", "n", "baseline", "worse"]
     assert [line.split()[1] for line in lines[3:] if line.startswith("ndcg@10")] == [
         "all", "query_type=pair", "query_type=single"
