@@ -23,11 +23,10 @@ from harness.numbers import is_finite
 from harness.types import Row
 
 if TYPE_CHECKING:
-    from harness.compare import CompareSettings, Comparison, MetricTest, PairComparison, RegressionPolicy
+    from harness.compare import CompareSettings, Comparison, MetricTest, Mode, PairComparison, RegressionPolicy
 
 FailOn = Literal["fail", "inconclusive", "warn"]
 """The mildest verdict that fails a gate: ``inconclusive`` (default) fails ``inconclusive`` and ``fail``."""
-GateMode = Literal["non-inferiority", "significance"]
 
 
 class GateFailure(AssertionError):
@@ -80,7 +79,7 @@ def gate_settings(**changes: object) -> CompareSettings:
 
 
 def gate_policy(
-    *, max_drop: float, alpha: float, min_support: int, mode: GateMode, base: RegressionPolicy | None = None
+    *, max_drop: float, alpha: float, min_support: int, mode: Mode, base: RegressionPolicy | None = None
 ) -> RegressionPolicy:
     """One gate's policy: its own limits and mode (no per-metric rules); correction and power from ``base``."""
     from pydantic import ValidationError
@@ -258,7 +257,7 @@ def assert_not_worse(
     max_drop: float = 0.01,
     alpha: float = 0.05,
     min_support: int = 20,
-    mode: GateMode = "non-inferiority",
+    mode: Mode = "non-inferiority",
     fail_on: FailOn = "inconclusive",
     settings: CompareSettings | None = None,
     report: Path | None = None,

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Sequence
 from harness.fingerprint import stable_hash
 from harness.gates import (
     FailOn,
-    GateMode,
     ThresholdCheck,
     assert_at_least,
     compare_metric,
@@ -29,7 +28,7 @@ from harness.gates import (
 from harness.types import Row
 
 if TYPE_CHECKING:
-    from harness.compare import Comparison
+    from harness.compare import Comparison, Mode
     from harness.config import RunConfig
     from harness.run import RunResult
 
@@ -84,7 +83,7 @@ class Suite:
         max_drop: float | None = None,
         alpha: float | None = None,
         min_support: int | None = None,
-        mode: GateMode | None = None,
+        mode: Mode | None = None,
         slices: Sequence[str] | None = None,
         auto_tags: bool | None = None,
         fail_on: FailOn = "inconclusive",

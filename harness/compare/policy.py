@@ -169,17 +169,15 @@ def _non_inferiority(result: PairedResult, limits: Limits, power: float) -> tupl
     if not (is_finite(low) and is_finite(high)):
         return Verdict.INCONCLUSIVE, f"{result.n} paired quer{'y gives' if result.n == 1 else 'ies give'} no bound of Δ"
     if low >= -m and high < 0:
-        return Verdict.WARN, (f"a drop of {-result.delta:.4f} is measured (upper bound {high:+.4f} < 0) but stays "
-                              f"within max_drop {m:g} (lower bound {low:+.4f})")
+        return Verdict.WARN, (f"within max_drop {m:g} ({level} lower bound of Δ {low:+.4f}), but a drop of "
+                              f"{-result.delta:.4f} is measured (upper bound {high:+.4f} < 0)")
     if low >= -m:
-        return Verdict.PASS, f"within max_drop: {level} lower bound of Δ {low:+.4f} >= -{m:g}"
+        return Verdict.PASS, f"within max_drop {m:g}: {level} lower bound of Δ {low:+.4f} >= -{m:g}"
     if high < -m:
-        return Verdict.FAIL, f"measured drop beyond max_drop {m:g}: {level} upper bound of Δ {high:+.4f} < -{m:g}"
-    some = (f"a drop is measured (upper bound {high:+.4f} < 0), but not whether it exceeds max_drop {m:g}"
-            if high < 0 else f"no drop is measured, nor is the drop shown to stay within max_drop {m:g}")
-    return Verdict.INCONCLUSIVE, f"{level} lower bound of Δ {low:+.4f} < -{m:g}; {some}; " + resolve_hint(
-        result, limits, power
-    )
+        return Verdict.FAIL, f"drop beyond max_drop {m:g} measured: {level} upper bound of Δ {high:+.4f} < -{m:g}"
+    measured = "; a drop is measured, not whether it exceeds max_drop" if high < 0 else ""
+    return Verdict.INCONCLUSIVE, (f"not shown within max_drop {m:g}: {level} bounds of Δ [{low:+.4f}, {high:+.4f}]"
+                                  f"{measured}; {resolve_hint(result, limits, power)}")
 
 
 def resolve_hint(result: PairedResult, limits: Limits, power: float) -> str:
@@ -187,8 +185,8 @@ def resolve_hint(result: PairedResult, limits: Limits, power: float) -> str:
     needed = queries_needed(result, limits.max_drop, alpha=limits.alpha, power=power)
     if needed is None:
         return "no number of queries resolves it while Δ sits on -max_drop" if is_finite(result.sd) else "too few queries"
-    return (f"about {needed:,} paired queries (now {result.n}) would resolve it at {power:.0%} power, "
-            f"if Δ and the SD of per-query differences ({result.sd:.3f}) stay as observed")
+    return (f"about {needed:,} paired queries (now {result.n}) would resolve it at {power:.0%} power "
+            f"if Δ and the per-query SD ({result.sd:.3f}) hold")
 
 
 def load_policy(path: Path | str) -> RegressionPolicy:

@@ -174,7 +174,7 @@ def test_inconclusive_verdict_has_its_own_badge_colour_and_words():
     md = render_markdown(report)
     assert "**Verdict: ❓ INCONCLUSIVE** (non-inferiority: one-sided 95% lower bound of Δ >= -max_drop, max_drop 0.01" in md
     problem = next(line for line in md.splitlines() if line.startswith("- ❓"))
-    assert "95% bounds [" in problem and "paired queries (now 60) would resolve it" in problem
+    assert "95% bounds of Δ [" in problem and "paired queries (now 60) would resolve it" in problem
     assert to_json(report)["comparison"]["pairs"][0]["tests"][0]["queries_needed"] > 60
 
 
