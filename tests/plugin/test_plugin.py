@@ -201,3 +201,16 @@ def test_xdist_workers_share_one_evaluation(project, run):
     totals = {p.name: p.read_text() for p in (project / "evidence").glob("gw*.txt")}
     assert len(totals) == 2 and len(set(totals.values())) == 1  # one evaluation's run card, read by both
     assert len(list((project / "out-x").glob("tiny-*/rows.jsonl"))) == 1
+
+
+@pytest.mark.slow
+def test_suite_gates_use_policy_mode_only_when_the_config_sets_it(project, tmp_path):
+    from harness.suite import Suite
+
+    (project / "sig.toml").write_text((project / "suite.toml").read_text() + '[policy]\nmode = "significance"\n')
+    unset = Suite(project / "suite.toml", output=tmp_path / "a")
+    assert unset.assert_not_worse("same", max_drop=0.0).policy.mode == "non-inferiority"
+    chosen = Suite(project / "sig.toml", output=tmp_path / "b")
+    assert chosen.assert_not_worse("same", max_drop=0.0).policy.mode == "significance"
+    assert chosen.assert_not_worse("same", max_drop=0.0, mode="non-inferiority").policy.mode == "non-inferiority"
+    assert len(chosen.gate_reports) == 2  # the two modes are two gates, two reports
