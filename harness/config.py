@@ -75,6 +75,12 @@ class CorpusSection(Section):
     format: Literal["auto", "beir", "folder", "jsonl"] = "auto"
     split: str | None = Field("test", description='Queries of this split; "*" (or null) for all splits.')
     query_type_field: str | None = Field(None, description="Query metadata key of the query type (card.toml's, else query_type).")
+    on_empty: Literal["skip", "error"] = Field(
+        "skip", description="Documents with neither title nor text: skip them (warned, qrels kept) or refuse the corpus."
+    )
+    answers_field: str | None = Field(
+        None, min_length=1, description="answers.jsonl field of the gold answers (card.toml's, else answers)."
+    )
 
     @field_validator("split")
     @classmethod

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
 from harness.config import CorpusSection, EmbedderConfig, RunConfig
-from harness.corpus import Corpus, load_corpus
+from harness.corpus import Corpus, load_section
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 from harness.metrics.rows import rows_from_hits
@@ -60,10 +60,14 @@ def versions() -> dict[str, str]:
     return found
 
 
-def load_dataset(section: CorpusSection, name: str | None = None) -> Dataset:
-    corpus = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
+def load_dataset(
+    section: CorpusSection, name: str | None = None, *, answers: bool = False, require_queries: bool = True
+) -> Dataset:
+    """The corpus of ``section`` and its judged queries of the configured split (gold answers only when
+    ``answers``); no judged query is an error unless ``require_queries`` is False."""
+    corpus = load_section(section, answers=answers)
     queries = corpus.select(section.split)
-    if not queries:
+    if not queries and require_queries:
         raise ConfigError(
             f"{section.path}: no judged queries in split {section.split!r}; "
             f"splits present: {', '.join(corpus.splits()) or 'none'}"
@@ -90,13 +94,16 @@ def run_eval(
     console = console or Console(quiet=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    datasets = [load_dataset(config.corpus)] + [load_dataset(d, d.name) for d in config.datasets]
+    gold = config.answers is not None and config.answers.needs_references
+    datasets = [load_dataset(config.corpus, answers=gold)] + [load_dataset(d, d.name, answers=gold) for d in config.datasets]
     timings["load_corpora"] = time.perf_counter() - started
     for ds in datasets:
         console.print(
             f"dataset [bold]{ds.name}[/]: {len(ds.corpus.documents)} documents, "
             f"{len(ds.queries)} judged queries (split {ds.split or 'all'})"
         )
+        if ds.corpus.skipped_empty:
+            console.print(f"[yellow]warning[/]: {escape(ds.corpus.skipped_warning() or '')}")
     leakage = check_leakage(config, datasets, allow=allow_leakage)
     seen = seen_by_training(config, datasets)
     stage = answer_stage(config)
@@ -271,6 +278,7 @@ def describe_dataset(ds: Dataset) -> dict[str, Any]:
         "documents": len(ds.corpus.documents),
         "queries": len(ds.queries),
         "split": ds.split,
+        "skipped_empty": list(ds.corpus.skipped_empty),
     }
 
 

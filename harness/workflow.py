@@ -9,7 +9,7 @@ from rich.console import Console
 
 from harness.cache import CachedEmbedder, EmbeddingCache
 from harness.config import EmbedderConfig, RunConfig
-from harness.corpus import load_corpus
+from harness.corpus import load_section
 from harness.run import RunResult, run_eval
 
 
@@ -27,7 +27,7 @@ def run_story(
     settings = config.require_finetune()
     if allow_leakage:
         settings = settings.model_copy(update={"leakage": "allow"})
-    corpus = load_corpus(config.corpus.path, format=config.corpus.format, query_type_field=config.corpus.query_type_field)
+    corpus = load_section(config.corpus)
     cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
     trained = run_finetune(settings, corpus, base=CachedEmbedder(base_embedder(settings), cache), console=console)
     name = trained.output.name

@@ -35,7 +35,7 @@ def minilm_path() -> str:
 def chroma_url(tmp_path_factory) -> Iterator[str]:
     """A Chroma server for the session: the one $RAGSHIFT_CHROMA_URL names (``make test`` starts one),
     else ``chroma run`` on loopback in a temporary folder, stopped after the session."""
-    from harness.testing.chroma_server import chroma_server_url
+    from support.chroma_server import chroma_server_url
 
     with chroma_server_url(tmp_path_factory.mktemp("chroma-server")) as url:
         yield url

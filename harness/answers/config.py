@@ -100,6 +100,11 @@ class AnswersConfig(_Section):
         None, ge=1, description="Answer only the first N queries of each evaluated split (file order); None: all."
     )
 
+    @property
+    def needs_references(self) -> bool:
+        """Does any chosen metric score against gold answers (so the corpus's answers.jsonl is read)?"""
+        return any(MENU[m].needs_reference for m in self.metrics)
+
     @field_validator("metrics", mode="before")
     @classmethod
     def _menu(cls, value: Any) -> tuple[str, ...]:

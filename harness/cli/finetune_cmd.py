@@ -24,13 +24,13 @@ def finetune_command(
     with fail_on_user_error():
         from harness.cache import CachedEmbedder, EmbeddingCache
         from harness.config import load_config
-        from harness.corpus import load_corpus
+        from harness.corpus import load_section
         from harness.finetune.run import base_embedder, run_finetune
 
         cfg = load_config(config)
         updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
         settings = cfg.require_finetune().model_copy(update=updates)
-        corpus = load_corpus(cfg.corpus.path, format=cfg.corpus.format, query_type_field=cfg.corpus.query_type_field)
+        corpus = load_section(cfg.corpus)
         base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
         result = run_finetune(settings, corpus, base=base, output=output, console=console())
     if result.leakage["overridden"]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from harness.corpus._io import decode
 from harness.errors import CorpusError
 
-KEYS = ("name", "query_type_field", "split_field")
+KEYS = ("name", "query_type_field", "split_field", "answers_field")
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Card:
     name: str | None = None
     query_type_field: str | None = None
     split_field: str | None = None
+    answers_field: str | None = None
 
 
 def read_card(path: Path) -> Card:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from harness.corpus._io import decode
 from harness.corpus.model import Corpus
+from harness.corpus.records import EMPTY_HINT, OnEmpty
 from harness.errors import CorpusError
 from harness.types import Document
 
@@ -25,9 +26,13 @@ def text_files(root: Path) -> list[Path]:
     )
 
 
-def load_folder(root: Path, *, name: str | None = None) -> Corpus:
-    """doc_id is the relative path without suffix; title the first markdown heading, else the stem."""
+def load_folder(root: Path, *, name: str | None = None, on_empty: OnEmpty = "skip") -> Corpus:
+    """doc_id is the relative path without suffix; title the first markdown heading, else the stem.
+
+    A blank file is skipped (``on_empty="skip"``) or refused (``"error"``).
+    """
     documents: dict[str, Document] = {}
+    skipped: list[str] = []
     origin: dict[str, Path] = {}
     for path in text_files(root):
         relative = path.relative_to(root)
@@ -37,7 +42,10 @@ def load_folder(root: Path, *, name: str | None = None) -> Corpus:
         origin[doc_id] = path
         text = decode(path, path.read_bytes())
         if not text.strip():
-            raise CorpusError(path, "empty text (whitespace only)", 1)
+            if on_empty == "error":
+                raise CorpusError(path, f"empty text (whitespace only); {EMPTY_HINT}", 1)
+            skipped.append(doc_id)
+            continue
         heading = _HEADING.search(text)
         documents[doc_id] = Document(
             doc_id=doc_id,
@@ -46,5 +54,6 @@ def load_folder(root: Path, *, name: str | None = None) -> Corpus:
             meta={"path": relative.as_posix()},
         )
     if not documents:
-        raise CorpusError(root, "empty corpus: no .txt or .md files")
-    return Corpus(name=name or root.resolve().name, documents=documents, source=str(root))
+        detail = f"all {len(skipped)} .txt/.md files are blank" if skipped else "no .txt or .md files"
+        raise CorpusError(root, f"empty corpus: {detail}")
+    return Corpus(name=name or root.resolve().name, documents=documents, source=str(root), skipped_empty=tuple(skipped))

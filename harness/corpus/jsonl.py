@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.corpus.model import Corpus
-from harness.corpus.records import read_documents
+from harness.corpus.records import OnEmpty, read_documents
 
 ID_KEYS = ("_id", "id", "doc_id")
 
 
-def load_jsonl(path: Path, *, name: str | None = None) -> Corpus:
+def load_jsonl(path: Path, *, name: str | None = None, on_empty: OnEmpty = "skip") -> Corpus:
     """Documents only; the corpus is named after the file unless ``name`` is given."""
-    return Corpus(name=name or path.stem, documents=read_documents(path, ID_KEYS), source=str(path))
+    documents, skipped = read_documents(path, ID_KEYS, on_empty=on_empty)
+    return Corpus(name=name or path.stem, documents=documents, source=str(path), skipped_empty=skipped)

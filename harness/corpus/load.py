@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from harness.corpus.beir import load_beir
 from harness.corpus.folder import load_folder, text_files
 from harness.corpus.jsonl import load_jsonl
 from harness.corpus.model import Corpus
+from harness.corpus.records import OnEmpty
 from harness.errors import ConfigError, CorpusError
+
+if TYPE_CHECKING:
+    from harness.config import CorpusSection
 
 Format = Literal["auto", "beir", "folder", "jsonl"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -22,13 +26,18 @@ def load_corpus(
     split_field: str | None = None,
     query_type_field: str | None = None,
     name: str | None = None,
+    on_empty: OnEmpty = "skip",
+    answers: bool = True,
+    answers_field: str | None = None,
 ) -> Corpus:
     """Load and validate a corpus; raises :class:`CorpusError` naming file, line and problem.
 
     ``auto``: a folder with corpus.jsonl (or queries.jsonl / qrels/) is BEIR, a folder of
     .txt/.md files is a folder corpus, a ``.jsonl`` file is a JSONL of documents.
-    ``split_field`` / ``query_type_field`` default to card.toml's values, else "split" / "query_type".
-    Loading only reads: nothing is written.
+    ``split_field`` / ``query_type_field`` / ``answers_field`` default to card.toml's values, else
+    "split" / "query_type" / "answers". Documents with neither title nor text are skipped and listed
+    in ``Corpus.skipped_empty`` (``on_empty="skip"``) or refused (``"error"``). A BEIR answers.jsonl
+    is read only when ``answers``. Loading only reads: nothing is written.
     """
     if format not in FORMATS:
         raise ConfigError(f"unknown corpus format {format!r}; valid formats: {', '.join(FORMATS)}")
@@ -39,12 +48,27 @@ def load_corpus(
     if chosen == "jsonl":
         if not path.is_file():
             raise CorpusError(path, "format 'jsonl' needs a .jsonl file, got a folder")
-        return load_jsonl(path, name=name)
+        return load_jsonl(path, name=name, on_empty=on_empty)
     if not path.is_dir():
         raise CorpusError(path, f"format {chosen!r} needs a folder, got a file")
     if chosen == "folder":
-        return load_folder(path, name=name)
-    return load_beir(path, split_field=split_field, query_type_field=query_type_field, name=name)
+        return load_folder(path, name=name, on_empty=on_empty)
+    return load_beir(
+        path, split_field=split_field, query_type_field=query_type_field, name=name,
+        on_empty=on_empty, answers=answers, answers_field=answers_field,
+    )
+
+
+def load_section(section: CorpusSection, *, answers: bool = False) -> Corpus:
+    """The corpus a config's ``[corpus]`` (or ``[[datasets]]``) section names, with its options.
+
+    Gold answers are read only when ``answers`` (an evaluation that scores against them): any other
+    command loads the corpus without looking at answers.jsonl.
+    """
+    return load_corpus(
+        section.path, format=section.format, query_type_field=section.query_type_field,
+        on_empty=section.on_empty, answers=answers, answers_field=section.answers_field,
+    )
 
 
 def _detect(path: Path) -> str:

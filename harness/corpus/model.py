@@ -18,6 +18,9 @@ class Corpus:
     qrels: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
+    skipped_empty: tuple[str, ...] = ()
+    """Ids of documents left out for having neither title nor text; their qrels are kept, so they
+    count as relevant but can never be retrieved."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -37,6 +40,18 @@ class Corpus:
     def documents_fingerprint(self) -> str:
         """Hash of the documents alone: what the vector index depends on."""
         return stable_hash(sorted((d.doc_id, text_hash(d.full_text)) for d in self.documents.values()))
+
+    def skipped_warning(self, shown: int = 10) -> str | None:
+        """One line naming the skipped empty documents (the first ``shown`` ids and the count) and how
+        many of them some query judged relevant, or None when none was skipped."""
+        n = len(self.skipped_empty)
+        if not n:
+            return None
+        ids = ", ".join(self.skipped_empty[:shown]) + (f", … ({n - shown} more)" if n > shown else "")
+        relevant = {d for judged in self.qrels.values() for d, grade in judged.items() if grade > 0}
+        kept = len(relevant.intersection(self.skipped_empty))
+        note = f"; {kept} of them judged relevant: kept in the qrels, never retrieved" if kept else ""
+        return f"{self.name}: skipped {n} empty document{'s' if n > 1 else ''} (no title, no text): {ids}{note}"
 
     def splits(self) -> list[str]:
         return sorted({q.split for q in self.queries.values() if q.split})

@@ -69,7 +69,7 @@ def promote(
     console = console or Console(quiet=True)
     check_alias_name(alias)
     spec = col.config_spec(config, embedder_name)
-    dataset = load_dataset(config.corpus)
+    dataset = load_dataset(config.corpus, require_queries=False)  # only the sample evaluation needs them
     chunker = build_chunker(config)
     embedder = load_embedder(config, spec, console=console)
     fingerprint = document_fingerprint(embedder)
@@ -126,7 +126,7 @@ def _sample_check(
         return PromotionCheck("sample evaluation", False, f"the alias already points at {target}")
     queries = list(dataset.queries)
     if not queries:
-        return PromotionCheck("sample evaluation", False, "no judged queries in the configured split")
+        return PromotionCheck("sample evaluation", False, f"no judged queries in split {dataset.split!r} of {dataset.corpus.source}")
     picked = sorted(random.Random(config.run.seed).sample(queries, min(sample, len(queries))), key=lambda q: q.qid)
     try:
         current_index = col.existing(store, current.collection)

@@ -36,12 +36,14 @@ def run_reindex(
 ) -> ReindexResult:
     """Embed what the serving collection lacks (new or changed chunks), drop what left the corpus,
     then mark it complete with the chunk count and corpus fingerprint ``promote`` checks."""
-    from harness.run import load_dataset
+    from harness.corpus import load_section
     from harness.systems import build_chunker, load_embedder
 
     console = console or Console(quiet=True)
     spec = col.config_spec(config, embedder_name)
-    corpus = load_dataset(config.corpus).corpus
+    corpus = load_section(config.corpus)  # documents only: re-embedding needs no queries, qrels or answers
+    if corpus.skipped_empty:
+        console.print(f"[yellow]warning[/]: {escape(corpus.skipped_warning() or '')}")
     chunker = build_chunker(config)
     embedder = load_embedder(config, spec, console=console)
     fingerprint = document_fingerprint(embedder)

@@ -131,7 +131,7 @@ def shadow_from_config(
     output: Path | None = None,
     console: Console | None = None,
 ) -> ShadowRun:
-    from harness.corpus import load_corpus
+    from harness.corpus import load_section
     from harness.progress import progress_bar
     from harness.report.shadow import render_shadow_html
     from harness.run import versions
@@ -141,7 +141,7 @@ def shadow_from_config(
     served = served_system(config, alias, console) if alias else None
     cur_spec, cand_spec = choose_pair(config, current=current, candidate=candidate, served=served[0] if served else None)
     log = load_query_log(log_path, limit=limit, dedupe=dedupe)
-    corpus = load_corpus(config.corpus.path, format=config.corpus.format, query_type_field=config.corpus.query_type_field)
+    corpus = load_section(config.corpus)
     console.print(
         f"shadow: {len(log)} logged queries from {log_path} against {len(corpus.documents)} documents of {corpus.name}"
     )

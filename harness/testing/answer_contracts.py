@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from typing import Callable, ClassVar
 
-import pytest
-
 from harness.answers.metrics import MENU
 from harness.answers.prompt import PromptTemplate
 from harness.answers.sample import AnswerSample, JudgeVerdict
@@ -101,5 +99,7 @@ class JudgeContract:
         assert judge.describe()["fingerprint"] == judge.fingerprint()
 
     def test_unknown_metric_is_an_error(self, make_judge: Callable[[], Judge]) -> None:
+        import pytest
+
         with pytest.raises(RagshiftError, match="metric"):
             make_judge().score("judge.vibes", list(CONTRACT_SAMPLES))

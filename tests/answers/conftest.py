@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.corpus.model import Corpus
-from harness.testing.chat_server import ChatServer, ChatServerState
+from support.chat_server import ChatServer, ChatServerState
 from harness.types import Document, Hit, Query
 
 DOCS = {

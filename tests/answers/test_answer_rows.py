@@ -10,7 +10,7 @@ from harness.answers import (
     AnswerCache, AnswersConfig, CachedGenerator, CachedJudge, answer_rows, build_answer_stage, failure_counts, merge_rows,
 )
 from harness.errors import RagshiftError
-from harness.testing.chat_server import MALFORMED
+from support.chat_server import MALFORMED
 from harness.testing.generators import ExtractiveGenerator
 from harness.testing.judges import OverlapJudge
 from harness.types import Row

@@ -9,7 +9,7 @@ from adapters.judges.ragas_llm import RagasLLMJudge
 from harness.answers import AnswerCache, CachedJudge
 from harness.answers.sample import AnswerSample
 from harness.testing.answer_contracts import JudgeContract
-from harness.testing.chat_server import chat_server_process
+from support.chat_server import chat_server_process
 from harness.testing.judges import OverlapJudge
 
 TOWER = "The Eiffel Tower is in Paris. It was finished in 1889."

@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.config import load_config
 from harness.rundir import read_rows
-from harness.testing.chat_server import ChatServer, ChatServerState
+from support.chat_server import ChatServer, ChatServerState
+from support.configs import keyword_embedder
+from support.configs import write_config as write_toml
 
 DOCS = {
     "d1": ("Returns policy", "Customers may return a pallet scanner within 30 days. Refunds take five business days."),
@@ -48,43 +50,22 @@ def write_corpus(root: Path) -> Path:
     return root
 
 
-def write_config(tmp_path: Path, generator_url: str, *, answers: str) -> Path:
+def write_config(tmp_path: Path, generator_url: str, *, answers: dict) -> Path:
+    """Two keyword embedders answered by the generator at ``generator_url``; ``answers`` adds to ``[answers]``."""
     corpus = tmp_path / "corpus"
     if not corpus.exists():
         write_corpus(corpus)
-    text = f"""
-[run]
-name = "answers"
-output = "reports"
-[corpus]
-path = "{corpus}"
-[chunking]
-strategy = "none"
-[[embedders]]
-name = "keywords"
-kind = "keyword"
-vocabulary = {json.dumps(VOCAB)}
-[[embedders]]
-name = "fewer-keywords"
-kind = "keyword"
-vocabulary = {json.dumps(FEWER)}
-[metrics]
-names = ["ndcg@3", "recall@1", "mrr"]
-[compare]
-n_resamples = 99
-[answers]
-top_k = 1
-{answers}
-[answers.generator]
-kind = "openai"
-base_url = "{generator_url}"
-model = "rules"
-timeout = 10
-max_retries = 0
-"""
-    path = tmp_path / "answers.toml"
-    path.write_text(text)
-    return path
+    generator = {"kind": "openai", "base_url": generator_url, "model": "rules", "timeout": 10, "max_retries": 0}
+    return write_toml(
+        tmp_path / "answers.toml",
+        run={"name": "answers", "output": "reports"},
+        corpus={"path": corpus},
+        chunking={"strategy": "none"},
+        embedders=[keyword_embedder("keywords", VOCAB), keyword_embedder("fewer-keywords", FEWER)],
+        metrics={"names": ["ndcg@3", "recall@1", "mrr"]},
+        compare={"n_resamples": 99},
+        answers={"top_k": 1, **answers, "generator": generator},
+    )
 
 
 def run_dirs(reports: Path) -> list[Path]:
@@ -98,7 +79,7 @@ def evaluate(config: Path):
 
 
 def test_eval_adds_answer_metrics_to_rows_run_card_and_report(tmp_path, server) -> None:
-    config = write_config(tmp_path, server.base_url, answers=f"metrics = {json.dumps(OFFLINE)}\nmax_queries = 4")
+    config = write_config(tmp_path, server.base_url, answers={"metrics": OFFLINE, "max_queries": 4})
     result = evaluate(config)
     assert "answers keywords on corpus (4 queries): ctx.id_recall" in result.output
     (run_dir,) = run_dirs(tmp_path / "reports")
@@ -145,13 +126,8 @@ def test_eval_adds_answer_metrics_to_rows_run_card_and_report(tmp_path, server) 
 
 def test_malformed_judge_is_counted_and_shown_not_a_crash(tmp_path, server) -> None:
     with ChatServer(ChatServerState(malformed=True)) as judge:
-        answers = f"""metrics = ["answer.contains_gold", "judge.faithfulness"]
-[answers.judge]
-base_url = "{judge.base_url}"
-model = "rules"
-timeout = 10
-max_retries = 0
-"""
+        judge_table = {"base_url": judge.base_url, "model": "rules", "timeout": 10, "max_retries": 0}
+        answers = {"metrics": ["answer.contains_gold", "judge.faithfulness"], "judge": judge_table}
         result = evaluate(write_config(tmp_path, server.base_url, answers=answers))
     assert "failed judge verdicts (scored None, not 0): judge.faithfulness 5" in result.output
     (run_dir,) = run_dirs(tmp_path / "reports")
@@ -170,7 +146,7 @@ max_retries = 0
 def test_answers_section_validates_like_the_others(tmp_path) -> None:
     from harness.errors import ConfigError
 
-    config = write_config(tmp_path, "http://127.0.0.1:9/v1", answers='metrics = ["answer.bleu"]')
+    config = write_config(tmp_path, "http://127.0.0.1:9/v1", answers={"metrics": ["answer.bleu"]})
     with pytest.raises(ConfigError, match=r"\[answers\] metrics: unknown answer metric 'answer.bleu'; valid: ctx.precision"):
         load_config(config)
     config.write_text(config.read_text().replace('metrics = ["answer.bleu"]', "max_querys = 3"))

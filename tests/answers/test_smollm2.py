@@ -55,7 +55,7 @@ def test_fp32_copy_reloads_with_identical_answers(smollm2, first_answers, model_
 def test_served_over_http_by_a_separate_process(first_answers, model_cache):
     """A real OpenAI-compatible server process serving the local model; the openai generator asks it."""
     from adapters.generators.factory import build_generator
-    from harness.testing.chat_server import chat_server_process
+    from support.chat_server import chat_server_process
 
     with chat_server_process("--smollm2", str(model_cache), "--max-new-tokens", "24", timeout=120) as base_url:
         generator = build_generator("openai", base_url=base_url, model="smollm2", timeout=60, max_retries=0)

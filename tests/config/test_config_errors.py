@@ -132,6 +132,8 @@ def test_embedder_errors(write, extra: str, expected: str) -> None:
         ("[chunking]\nstrategy = 'words'", "[chunking] strategy: Input should be 'sentence' or 'none'"),
         ("[chunking]\nsize = 0", "[chunking] size: Input should be greater than or equal to 1"),
         ("[corpus]\npath = 'x'\nformat = 'csv'", "[corpus] format: Input should be 'auto', 'beir', 'folder' or 'jsonl'"),
+        ("[corpus]\npath = 'x'\non_empty = 'drop'", "[corpus] on_empty: Input should be 'skip' or 'error'"),
+        ("[corpus]\npath = 'x'\nanswers_field = ''", "[corpus] answers_field: String should have at least 1 character"),
         ("[run]\nseed = 'abc'", "[run] seed: Input should be a valid integer"),
         ("[store]\nport = 8000", "[store]: port is set but host is not"),
         ("[store]\nkind = 'memory'", "[store] kind: Input should be 'chroma'"),

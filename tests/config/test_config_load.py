@@ -127,6 +127,7 @@ def test_defaults_and_paths_relative_to_config_folder(write, minimal) -> None:
     assert cfg.run.output == folder / "reports"
     assert cfg.corpus.path == folder / "data"
     assert (cfg.corpus.format, cfg.corpus.split, cfg.corpus.query_type_field) == ("auto", "test", None)
+    assert (cfg.corpus.on_empty, cfg.corpus.answers_field) == ("skip", None)
     assert (cfg.chunking.strategy, cfg.chunking.size, cfg.chunking.overlap) == ("sentence", 256, 32)
     (emb,) = cfg.embedders
     assert (emb.kind, emb.model, emb.normalize, emb.batch_size, emb.max_length) == (
@@ -151,6 +152,13 @@ def test_relative_paths_do_not_depend_on_working_directory(write, minimal, tmp_p
 def test_star_split_means_all_splits(write, minimal) -> None:
     cfg = load_config(write(minimal.replace('path = "data"', 'path = "data"\nsplit = "*"')))
     assert cfg.corpus.split is None
+
+
+def test_corpus_options_for_empty_documents_and_answers(write, minimal) -> None:
+    text = minimal.replace('path = "data"', 'path = "data"\non_empty = "error"\nanswers_field = "long_answer"')
+    cfg = load_config(write(text + '\n[[datasets]]\nname = "general"\npath = "general"\non_empty = "error"\n'))
+    assert (cfg.corpus.on_empty, cfg.corpus.answers_field) == ("error", "long_answer")
+    assert cfg.datasets[0].on_empty == "error"
 
 
 def test_model_names_are_not_paths(write, minimal) -> None:

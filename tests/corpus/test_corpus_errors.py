@@ -52,9 +52,15 @@ def test_duplicate_query_id_names_both_lines(make_beir):
     check_error(load_error(root), "queries.jsonl", 3, "duplicate query id 'q1'", "first on line 1")
 
 
-def test_whitespace_only_text(make_beir):
-    root = make_beir(corpus=DOCS[:2] + [{"_id": "d3", "text": " \n\t "}])
-    check_error(load_error(root), "corpus.jsonl", 3, "empty `text`")
+def test_empty_document_refused_when_on_empty_is_error(make_beir):
+    root = make_beir(corpus=DOCS[:2] + [{"_id": "d3", "title": " ", "text": " \n\t "}])
+    error = load_error(root, on_empty="error")
+    check_error(error, "corpus.jsonl", 3, "empty document 'd3': no title and no text", 'on_empty = "skip"')
+
+
+def test_whitespace_only_query_text(make_beir):
+    root = make_beir(queries=[QUERIES[0], {"_id": "q2", "text": " \t"}])
+    check_error(load_error(root), "queries.jsonl", 2, "empty `text` (whitespace only)")
 
 
 def test_metadata_that_is_not_an_object(make_beir):
@@ -74,7 +80,7 @@ def test_qrels_unknown_query(make_beir):
 
 def test_qrels_wrong_column_count(make_beir):
     root = make_beir(qrels={"test": tsv([("q1", "d1", 1)]) + "q1\td2\n"})
-    check_error(load_error(root), "test.tsv", 3, "expected 3 tab-separated columns, got 2")
+    check_error(load_error(root), "test.tsv", 3, "expected 3 tab-separated columns", "found 2 tab-separated columns: 'q1\\td2'")
 
 
 def test_qrels_score_that_is_not_an_integer(make_beir):
@@ -84,7 +90,40 @@ def test_qrels_score_that_is_not_an_integer(make_beir):
 
 def test_qrels_missing_header(make_beir):
     root = make_beir(qrels={"test": "q1\td1\t1\n"})
-    check_error(load_error(root), "test.tsv", 1, "missing header line")
+    check_error(load_error(root), "test.tsv", 1, "missing header line: expected `query-id<TAB>corpus-id<TAB>score`")
+
+
+def test_qrels_header_separated_by_spaces_says_so(make_beir):
+    root = make_beir(qrels={"test": "query-id corpus-id score\nq1 d1 1\n"})
+    check_error(
+        load_error(root), "test.tsv", 1,
+        "expected the header line `query-id<TAB>corpus-id<TAB>score`, "
+        "found 3 columns separated by spaces, not tabs: 'query-id corpus-id score'",
+    )
+
+
+def test_qrels_rows_separated_by_spaces_say_so(make_beir):
+    root = make_beir(qrels={"test": tsv([("q1", "d1", 1)]) + "q1 d3  0\n"})
+    check_error(
+        load_error(root), "test.tsv", 3,
+        "expected 3 tab-separated columns `query-id<TAB>corpus-id<TAB>score`, "
+        "found 3 columns separated by spaces, not tabs: 'q1 d3  0'",
+    )
+
+
+def test_trec_style_qrels_are_refused_with_how_to_convert(make_beir):
+    root = make_beir(qrels={"test": tsv([]) + "q1 0 d1 1\n"})
+    check_error(load_error(root), "test.tsv", 2, "found 4 columns separated by spaces", "columns 1, 3, 4 joined by tabs")
+
+
+def test_qrels_header_with_other_names(make_beir):
+    root = make_beir(qrels={"test": "qid\tdocid\trel\nq1\td1\t1\n"})
+    check_error(load_error(root), "test.tsv", 1, "expected the header line", "found 3 tab-separated columns: 'qid\\tdocid\\trel'")
+
+
+def test_empty_qrels_file(make_beir):
+    root = make_beir(qrels={"test": "\n\n"})
+    check_error(load_error(root), "test.tsv", 1, "empty qrels file")
 
 
 def test_qrels_contradicting_scores_name_both_places(make_beir):
@@ -127,9 +166,13 @@ def test_answers_for_unknown_query(make_beir):
     check_error(load_error(root), "answers.jsonl", 2, "unknown query id 'q9'")
 
 
-def test_answers_that_are_not_a_list_of_strings(make_beir):
-    root = make_beir(answers=[{"query_id": "q1", "answers": "cats"}])
-    check_error(load_error(root), "answers.jsonl", 1, "`answers` must be a list of strings")
+def test_answers_that_are_not_strings_name_the_shape_and_the_option(make_beir):
+    root = make_beir(answers=[{"query_id": "q1", "answers": [1, 2]}])
+    check_error(
+        load_error(root), "answers.jsonl", 1,
+        'expected {"query_id": ..., "answers": ["gold answer", ...]}', "but `answers` is a list with a non-string item",
+        "set [corpus] answers_field",
+    )
 
 
 def test_invalid_card_toml(make_beir):
@@ -148,10 +191,10 @@ def test_jsonl_document_without_any_id_key(tmp_path: Path):
     check_error(load_error(path), "docs.jsonl", 2, "missing `_id` or `id` or `doc_id`")
 
 
-def test_folder_empty_file(tmp_path: Path):
+def test_folder_empty_file_when_on_empty_is_error(tmp_path: Path):
     (tmp_path / "a.md").write_text("# A\nbody\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("  \n", encoding="utf-8")
-    check_error(load_error(tmp_path), "b.txt", 1, "empty text")
+    check_error(load_error(tmp_path, on_empty="error"), "b.txt", 1, "empty text (whitespace only)", 'on_empty = "skip"')
 
 
 def test_folder_non_utf8_file(tmp_path: Path):

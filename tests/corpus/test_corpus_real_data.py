@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -24,7 +26,23 @@ def test_scifact(shared_data):
     assert (len(corpus.select("train")), len(corpus.select("test")), len(corpus.select(None))) == (809, 300, 1109)
     assert sum(len(r) for r in corpus.qrels.values()) == 339 + 919
     assert corpus.queries["0"].meta["evidence_label"] == "NOT_ENOUGH_INFO"
-    assert corpus.answers == {}
+    assert corpus.answers == {} and corpus.skipped_empty == ()
+
+
+@pytest.mark.shared_data
+def test_scifact_with_two_empty_documents_loads_like_a_published_beir_corpus(shared_data, tmp_path):
+    """Two documents with empty title and text (as one public BEIR corpus ships) are skipped, not fatal."""
+    root = tmp_path / "scifact-with-empties"
+    shutil.copytree(shared_data / "scifact", root, ignore=shutil.ignore_patterns("*.md", "raw"))
+    with (root / "corpus.jsonl").open("a") as fh:
+        for doc_id in ("empty-1", "empty-2"):
+            fh.write(json.dumps({"_id": doc_id, "title": "", "text": ""}) + "\n")
+    with (root / "qrels" / "test.tsv").open("a") as fh:
+        fh.write("1\tempty-2\t1\n")
+    corpus = load_corpus(root)
+    assert (len(corpus.documents), corpus.skipped_empty) == (5183, ("empty-1", "empty-2"))
+    assert corpus.qrels["1"] == {"31715818": 1, "empty-2": 1}
+    assert len(corpus.select("test")) == 300
 
 
 @pytest.mark.shared_data

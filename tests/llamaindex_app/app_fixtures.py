@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from support.configs import keyword_embedder
+from support.configs import write_config as write_toml
 
 DOCS = {
     "d1": ("Passwords", "Reset your password from the account page. A password reset link expires in one hour."),
@@ -42,37 +44,22 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-def suite_config(root: Path, embedders: str) -> Path:
-    path = root / "suite.toml"
-    path.write_text(
-        f"""[run]
-name = "app"
-output = "reports"
-[corpus]
-path = "corpus"
-[chunking]
-strategy = "none"
-[store]
-path = "chroma"
-[cache]
-path = "cache"
-[metrics]
-names = ["ndcg@10", "recall@3", "mrr"]
-{embedders}"""
+def suite_config(root: Path, embedders: list[dict], **sections: dict) -> Path:
+    """``suite.toml`` over ``root/corpus`` with these ``[[embedders]]`` (and further sections)."""
+    return write_toml(
+        root / "suite.toml",
+        run={"name": "app", "output": "reports"},
+        corpus={"path": "corpus"},
+        chunking={"strategy": "none"},
+        store={"path": "chroma"},
+        cache={"path": "cache"},
+        metrics={"names": ["ndcg@10", "recall@3", "mrr"]},
+        embedders=embedders,
+        **sections,
     )
-    return path
 
 
-KEYWORD_SUITE = f"""
-[[embedders]]
-name = "baseline"
-kind = "keyword"
-vocabulary = {json.dumps(VOCABULARY)}
-[[embedders]]
-name = "candidate"
-kind = "keyword"
-vocabulary = {json.dumps(VOCABULARY)}
-query_prompt = "reset "
-[compare]
-n_resamples = 99
-"""
+KEYWORD_SUITE = [
+    keyword_embedder("baseline", VOCABULARY),
+    keyword_embedder("candidate", VOCABULARY, query_prompt="reset "),
+]

@@ -14,5 +14,5 @@ def keyword_suite(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("app")
     write_corpus(root / "corpus")
-    path = suite_config(root, KEYWORD_SUITE)
+    path = suite_config(root, KEYWORD_SUITE, compare={"n_resamples": 99})
     return path, run_eval(load_config(path))

@@ -15,11 +15,7 @@ from harness.run import run_eval
 
 pytestmark = pytest.mark.slow
 
-MINILM_SUITE = """
-[[embedders]]
-name = "baseline"
-model = "all-MiniLM-L6-v2"
-"""
+MINILM_SUITE = [{"name": "baseline", "model": "all-MiniLM-L6-v2"}]
 
 
 @pytest.fixture(scope="module")

@@ -9,40 +9,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.configs import keyword_embedder, write_config
 
 N_DOCS = 20
 
-SUITE = """
-[run]
-name = "tiny"
-[corpus]
-path = "corpus"
-[chunking]
-strategy = "none"
-[[embedders]]
-name = "baseline"
-kind = "keyword"
-vocabulary = [{vocabulary}]
-[[embedders]]
-name = "same"
-kind = "degraded"
-of = "baseline"
-noise = 0.0
-[[embedders]]
-name = "worse"
-kind = "degraded"
-of = "baseline"
-noise = 3.0
-[store]
-path = "state/chroma"
-[cache]
-path = "state/cache"
-[metrics]
-names = ["ndcg@10", "recall@10"]
-[compare]
-n_resamples = 999
-auto_tags = false
-"""
+def write_suite(path: Path) -> Path:
+    """Keyword baseline, ``same`` (noise 0) and ``worse`` (noise 3) degraded copies of it."""
+    degraded = [{"name": name, "kind": "degraded", "of": "baseline", "noise": noise} for name, noise in (("same", 0.0), ("worse", 3.0))]
+    return write_config(
+        path,
+        run={"name": "tiny"},
+        corpus={"path": "corpus"},
+        chunking={"strategy": "none"},
+        embedders=[keyword_embedder("baseline", [f"term{i}" for i in range(2 * N_DOCS)]), *degraded],
+        store={"path": "state/chroma"},
+        cache={"path": "state/cache"},
+        metrics={"names": ["ndcg@10", "recall@10"]},
+        compare={"n_resamples": 999, "auto_tags": False},
+    )
 
 TESTS = '''
 import pytest
@@ -107,8 +91,7 @@ def write_beir(folder: Path) -> None:
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("project")
     write_beir(root / "corpus")
-    vocabulary = ", ".join(f'"term{i}"' for i in range(2 * N_DOCS))
-    (root / "suite.toml").write_text(SUITE.format(vocabulary=vocabulary))
+    write_suite(root / "suite.toml")
     (root / "test_suite.py").write_text(TESTS)
     (root / "pytest.ini").write_text("[pytest]\nragshift_config = not-this-one.toml\n")
     return root

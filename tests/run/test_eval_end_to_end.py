@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.rundir import read_rows
+from support.configs import keyword_embedder
+from support.configs import write_config as write_toml
 
 DOCS = {
     "d1": ("Returns policy", "Customers may return a pallet scanner within 30 days."),
@@ -46,34 +48,16 @@ def write_corpus(root: Path) -> Path:
 
 
 def write_config(tmp_path: Path, corpus: Path, *, second: bool = False) -> Path:
-    vocab = json.dumps(VOCAB)
-    text = f"""
-[run]
-name = "tiny"
-output = "reports"
-[corpus]
-path = "{corpus}"
-[chunking]
-strategy = "none"
-[[embedders]]
-name = "keywords"
-kind = "keyword"
-vocabulary = {vocab}
-[metrics]
-names = ["ndcg@3", "recall@1", "mrr", "hit_rate@3"]
-[compare]
-n_resamples = 99
-"""
-    if second:
-        text += f"""
-[[embedders]]
-name = "fewer-keywords"
-kind = "keyword"
-vocabulary = {json.dumps(VOCAB[:3])}
-"""
-    path = tmp_path / "tiny.toml"
-    path.write_text(text)
-    return path
+    embedders = [keyword_embedder("keywords", VOCAB)] + ([keyword_embedder("fewer-keywords", VOCAB[:3])] if second else [])
+    return write_toml(
+        tmp_path / "tiny.toml",
+        run={"name": "tiny", "output": "reports"},
+        corpus={"path": corpus},
+        chunking={"strategy": "none"},
+        embedders=embedders,
+        metrics={"names": ["ndcg@3", "recall@1", "mrr", "hit_rate@3"]},
+        compare={"n_resamples": 99},
+    )
 
 
 @pytest.fixture()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from support.configs import keyword_embedder
+from support.configs import write_config as write_toml
 
 TOKEN = "rs-test-token.7Qx"
 """What the proxies demand; ASCII letters, digits and punctuation, like any Chroma token."""
@@ -38,32 +40,15 @@ def write_corpus(root: Path, nonce: str) -> Path:
     return root
 
 
-def write_config(folder: Path, corpus: Path, store: str) -> Path:
-    """Two keyword embedders (baseline, candidate) over ``corpus``; ``store`` is the body of ``[store]``."""
-    path = folder / "tiny.toml"
-    path.write_text(
-        f"""
-[run]
-name = "tiny"
-output = "reports"
-[corpus]
-path = "{corpus}"
-[chunking]
-strategy = "none"
-[[embedders]]
-name = "baseline"
-kind = "keyword"
-vocabulary = {json.dumps(VOCAB[:5])}
-[[embedders]]
-name = "candidate"
-kind = "keyword"
-vocabulary = {json.dumps(VOCAB)}
-[store]
-{store}
-[metrics]
-names = ["ndcg@3", "recall@1", "mrr"]
-[compare]
-n_resamples = 99
-"""
+def write_config(folder: Path, corpus: Path, store: dict) -> Path:
+    """Two keyword embedders (baseline, candidate) over ``corpus``; ``store`` is the ``[store]`` table."""
+    return write_toml(
+        folder / "tiny.toml",
+        run={"name": "tiny", "output": "reports"},
+        corpus={"path": corpus},
+        chunking={"strategy": "none"},
+        embedders=[keyword_embedder("baseline", VOCAB[:5]), keyword_embedder("candidate", VOCAB)],
+        store=store,
+        metrics={"names": ["ndcg@3", "recall@1", "mrr"]},
+        compare={"n_resamples": 99},
     )
-    return path

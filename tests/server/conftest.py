@@ -15,7 +15,7 @@ from chroma_server_helpers import TOKEN  # noqa: E402
 @pytest.fixture(scope="session")
 def bearer_proxy(chroma_url: str):
     """The server behind a proxy that wants ``Authorization: Bearer <TOKEN>``."""
-    from harness.testing.token_proxy import TokenProxy
+    from support.token_proxy import TokenProxy
 
     with TokenProxy(chroma_url, TOKEN, header="authorization") as proxy:
         yield proxy
@@ -24,7 +24,7 @@ def bearer_proxy(chroma_url: str):
 @pytest.fixture(scope="session")
 def x_token_proxy(chroma_url: str):
     """The server behind a proxy that wants ``X-Chroma-Token: <TOKEN>``."""
-    from harness.testing.token_proxy import TokenProxy
+    from support.token_proxy import TokenProxy
 
     with TokenProxy(chroma_url, TOKEN, header="x-chroma-token") as proxy:
         yield proxy

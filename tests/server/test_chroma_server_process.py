@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
-from harness.testing.chroma_server import ChromaServer, heartbeat, main
+from support.chroma_server import ChromaServer, heartbeat, main
 
 
 def test_a_server_that_cannot_start_shows_its_log(tmp_path):
@@ -36,7 +37,7 @@ def test_sigterm_to_the_wrapper_stops_the_command_and_the_server(tmp_path):
     import subprocess
 
     wrapper = subprocess.Popen(
-        [sys.executable, "-m", "harness.testing.chroma_server", "--", sys.executable, "-c", "import time; time.sleep(120)"],
+        [sys.executable, str(Path(__file__).resolve().parents[1] / "support" / "chroma_server.py"), "--", sys.executable, "-c", "import time; time.sleep(120)"],
         stderr=subprocess.PIPE, text=True,
     )
     try:

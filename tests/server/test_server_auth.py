@@ -12,7 +12,7 @@ from chroma_server_helpers import TOKEN
 from adapters.stores.chroma import ChromaStore
 from harness.config import StoreSection, load_config
 from harness.errors import ConfigError, RagshiftError
-from harness.testing.chroma_server import free_port
+from support.chroma_server import free_port
 
 
 def section(**fields) -> StoreSection:

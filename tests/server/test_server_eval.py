@@ -24,7 +24,7 @@ def only_run_dir(reports: Path) -> Path:
     return run_dir
 
 
-def evaluate(folder: Path, corpus: Path, store: str) -> Path:
+def evaluate(folder: Path, corpus: Path, store: dict) -> Path:
     folder.mkdir()
     config = write_config(folder, corpus, store)
     result = run_cli("eval", str(config))
@@ -45,8 +45,8 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_eval_on_the_server_matches_the_embedded_database(tmp_path, corpus, chroma_url, server_store):
-    embedded = evaluate(tmp_path / "embedded", corpus, 'path = "chroma"')
-    served = evaluate(tmp_path / "served", corpus, f'url = "{chroma_url}"')
+    embedded = evaluate(tmp_path / "embedded", corpus, {"path": "chroma"})
+    served = evaluate(tmp_path / "served", corpus, {"url": chroma_url})
     assert outcome(served) == outcome(embedded)
     assert len(outcome(served)) == 8  # 2 systems x 4 queries
     card = json.loads((served / "run_card.json").read_text())
@@ -62,7 +62,7 @@ def test_eval_on_the_server_matches_the_embedded_database(tmp_path, corpus, chro
 
 
 def test_eval_through_a_token_proxy_keeps_the_token_out_of_every_file(tmp_path, corpus, bearer_proxy, monkeypatch, server_store):
-    store = f'url = "{bearer_proxy.url}"\ntoken_env = "RS_TEST_TOKEN"'
+    store = {"url": bearer_proxy.url, "token_env": "RS_TEST_TOKEN"}
     monkeypatch.delenv("RS_TEST_TOKEN", raising=False)
     (tmp_path / "run").mkdir()
     config = write_config(tmp_path / "run", corpus, store)
@@ -87,7 +87,7 @@ def test_retriever_from_config_reads_the_servers_collection(tmp_path, corpus, ch
     from harness.errors import ConfigError
 
     (tmp_path / "app").mkdir()
-    config = write_config(tmp_path / "app", corpus, f'url = "{chroma_url}"')
+    config = write_config(tmp_path / "app", corpus, {"url": chroma_url})
     with pytest.raises(ConfigError, match=f"no collection rs-.* for embedder 'candidate' .* in {chroma_url}: build it first"):
         RagshiftRetriever.from_config(config, "candidate")
     assert run_cli("eval", str(config)).exit_code == 0

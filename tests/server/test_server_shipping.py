@@ -24,7 +24,7 @@ def server_config(tmp_path, bearer_proxy, server_store, monkeypatch):
     """A config whose store is the session's server behind the Bearer proxy; a unique corpus name."""
     monkeypatch.setenv("RS_SHIP_TOKEN", TOKEN)
     corpus = write_corpus(tmp_path / f"corpus-{uuid.uuid4().hex[:8]}")
-    store = f'url = "{bearer_proxy.url}"\ntoken_env = "RS_SHIP_TOKEN"'
+    store = {"url": bearer_proxy.url, "token_env": "RS_SHIP_TOKEN"}
     return write_config(tmp_path, corpus, store=store)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from support.configs import keyword_embedder
+from support.configs import write_config as write_toml
 
 WORDS = [
     "badge", "laptop", "printer", "vpn", "payroll", "holiday", "parking", "invoice", "firewall", "backup",
@@ -36,35 +38,16 @@ def write_corpus(root: Path, *, words: list[str] = WORDS, edit: dict[str, str] |
     return root
 
 
-def write_config(root: Path, corpus: Path, *, store: str | None = None) -> Path:
+def write_config(root: Path, corpus: Path, *, store: dict | None = None) -> Path:
     """Two keyword embedders: ``fewer`` (5 words) first, ``keywords`` (all) second."""
-    store_section = store or f'path = "{root / "chroma"}"'
-    text = f"""
-[run]
-name = "ship"
-output = "{root / 'reports'}"
-[corpus]
-path = "{corpus}"
-split = "test"
-[chunking]
-strategy = "none"
-[[embedders]]
-name = "fewer"
-kind = "keyword"
-vocabulary = {json.dumps(FEW)}
-[[embedders]]
-name = "keywords"
-kind = "keyword"
-vocabulary = {json.dumps(WORDS)}
-[store]
-{store_section}
-[cache]
-path = "{root / 'cache'}"
-[metrics]
-names = ["ndcg@10", "recall@5"]
-[compare]
-n_resamples = 999
-"""
-    path = root / "ship.toml"
-    path.write_text(text)
-    return path
+    return write_toml(
+        root / "ship.toml",
+        run={"name": "ship", "output": root / "reports"},
+        corpus={"path": corpus, "split": "test"},
+        chunking={"strategy": "none"},
+        embedders=[keyword_embedder("fewer", FEW), keyword_embedder("keywords", WORDS)],
+        store=store or {"path": root / "chroma"},
+        cache={"path": root / "cache"},
+        metrics={"names": ["ndcg@10", "recall@5"]},
+        compare={"n_resamples": 999},
+    )

@@ -2,7 +2,7 @@
 
 ``ChromaServer(folder)`` runs one as a subprocess (a context manager; its log is shown when it fails to
 start). ``chroma_server_url(folder)`` yields the URL of the server ``$RAGSHIFT_CHROMA_URL`` names (one CI
-already started) or of a fresh one. ``python -m harness.testing.chroma_server -- CMD ...`` runs CMD with
+already started) or of a fresh one. ``python tests/support/chroma_server.py -- CMD ...`` runs CMD with
 ``RAGSHIFT_CHROMA_URL`` pointing at a server started for it and stops the server however CMD ends: what
 ``make test`` does. Without CMD it serves until Ctrl-C.
 """
@@ -154,7 +154,7 @@ def _raise_on_signal(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m harness.testing.chroma_server",
+        prog="python tests/support/chroma_server.py",
         description=f"Start `chroma run` on loopback; run CMD with ${ENV_URL} set to it; stop the server however CMD ends.",
     )
     parser.add_argument("--path", help="the server's storage folder (default: a temporary folder, removed afterwards)")

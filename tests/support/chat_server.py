@@ -6,7 +6,7 @@ generator it answers with the context sentence sharing most words with the quest
 calls a statement supported when all its words occur in the context. ``malformed = True`` makes
 every chat answer unparsable; ``failures`` lists HTTP statuses to answer first. Every request body
 is recorded. ``ChatServer`` runs in a thread; ``chat_server_process`` runs
-``python -m harness.testing.chat_server`` as a separate process.
+``python -m support.chat_server`` (with tests/ on the path) as a separate process.
 """
 
 from __future__ import annotations
@@ -186,11 +186,12 @@ class ChatServer:
 
 @contextmanager
 def chat_server_process(*args: str, timeout: float = 60.0) -> Iterator[str]:
-    """Run ``python -m harness.testing.chat_server *args`` in a child process; yields its base URL."""
-    root = str(Path(__file__).resolve().parents[2])  # the child imports this repository's harness
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    """Run ``python tests/support/chat_server.py *args`` in a child process; yields its base URL."""
+    here = Path(__file__).resolve()
+    paths = [str(here.parents[2]), str(here.parents[1])]  # the child imports this repository's harness and support
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [*paths, os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.testing.chat_server", *args], stdout=subprocess.PIPE, text=True, env=env,
+        [sys.executable, "-m", "support.chat_server", *args], stdout=subprocess.PIPE, text=True, env=env,
     )
     try:
         line = _first_line(process, timeout)
