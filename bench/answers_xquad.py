@@ -130,9 +130,10 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         "failures": failure_counts(rows),
         "tests": [
             {
-                "metric": t.metric, "slice": t.slice.label, "n": t.n, "baseline": t.baseline_mean, "candidate": t.candidate_mean,
-                "delta": t.delta, "ci": [t.ci_low, t.ci_high], "p": t.p_value, "p_adjusted": t.p_adjusted,
-                "wins": t.wins, "ties": t.ties, "losses": t.losses,
+                "metric": t.metric, "slice": t.slice.label, "n": t.stats.n, "baseline": t.stats.baseline_mean,
+                "candidate": t.stats.candidate_mean, "delta": t.stats.delta, "ci": [t.stats.ci_low, t.stats.ci_high],
+                "p": t.stats.p_value, "p_adjusted": t.p_adjusted, "wins": t.stats.wins, "ties": t.stats.ties,
+                "losses": t.stats.losses,
             }
             for t in comparison.pairs[0].tests
         ],

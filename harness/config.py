@@ -27,8 +27,8 @@ from pydantic import (
 )
 
 from harness.answers.config import AnswersConfig
-from harness.compare.compare import CompareSettings
 from harness.compare.policy import RegressionPolicy
+from harness.compare.settings import CompareSettings
 from harness.cost import CostSettings
 from harness.errors import ConfigError, MissingDependency
 from harness.finetune.config import FinetuneConfig

@@ -9,7 +9,7 @@ import numpy as np
 from harness.types import Chunk, Document, Hit, Query
 
 if TYPE_CHECKING:
-    from harness.answers.sample import AnswerSample, Verdict
+    from harness.answers.sample import AnswerSample, JudgeVerdict
 
 ChatMessages = Sequence[Mapping[str, str]]
 """OpenAI-style chat: ``[{"role": "system", "content": ...}, {"role": "user", "content": ...}]``."""
@@ -105,7 +105,7 @@ class Generator(Protocol):
 class Judge(Protocol):
     """Scores answer samples on named metrics (``"answer.rouge_l"``, ``"judge.faithfulness"``, ...).
 
-    A sample it fails to score (error, timeout, unparsable verdict) gets ``Verdict.failed(...)``,
+    A sample it fails to score (error, timeout, unparsable verdict) gets ``JudgeVerdict.failed(...)``,
     never a made-up number.
     """
 
@@ -114,7 +114,7 @@ class Judge(Protocol):
         """The metric labels this judge can score."""
         ...
 
-    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[Verdict]: ...
+    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[JudgeVerdict]: ...
 
     def fingerprint(self) -> str:
         """Changes whenever a verdict could change: endpoint, model, sampling, scoring library version."""

@@ -290,7 +290,7 @@ def describe_dataset(ds: Dataset) -> dict[str, Any]:
 
 def score_rows(system: str, ds: Dataset, hits: dict[str, list], config: RunConfig) -> list[Row]:
     """One row per judged query: its metrics, its ranked hits and its relevant documents."""
-    return rows_from_hits(system, ds.queries, hits, ds.corpus.qrels, config.metrics.specs, meta={"dataset": ds.name})
+    return rows_from_hits(system, ds.queries, hits, ds.corpus.qrels, config.metrics.specs, dataset=ds.name)
 
 
 def answer_stage(config: RunConfig) -> AnswerStage | None:

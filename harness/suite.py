@@ -15,11 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from harness.fingerprint import stable_hash
-from harness.gates import FailOn, ThresholdCheck, assert_at_least, compare_metric, metric_rows, require_not_worse
+from harness.gates import (
+    FailOn,
+    ThresholdCheck,
+    assert_at_least,
+    compare_metric,
+    gate_policy,
+    gate_settings,
+    metric_rows,
+    require_not_worse,
+)
 from harness.types import Row
 
 if TYPE_CHECKING:
-    from harness.compare import Comparison
+    from harness.compare import Comparison, Mode
     from harness.config import RunConfig
     from harness.run import RunResult
 
@@ -74,36 +83,43 @@ class Suite:
         max_drop: float | None = None,
         alpha: float | None = None,
         min_support: int | None = None,
+        mode: Mode | None = None,
         slices: Sequence[str] | None = None,
         auto_tags: bool | None = None,
-        fail_on: FailOn = "fail",
+        fail_on: FailOn = "inconclusive",
     ) -> Comparison:
         """``harness.gates.assert_not_worse`` on this suite's rows.
 
         Unset arguments come from the suite config: ``baseline`` from ``[compare] baseline`` (else the
         first embedder), ``max_drop`` / ``alpha`` / ``min_support`` from ``[policy]`` (max_drop,
         alpha, min_slice_size), ``slices`` / ``auto_tags`` and the test's settings from ``[compare]``.
-        The policy's per-metric rules do not apply: the gate's arguments are its rule. The gate's
-        report is written to ``<run folder>/gates/<name>/report.html`` first, so a failure can point at it.
+        ``mode`` is ``[policy] mode`` when the config sets it, else ``"non-inferiority"`` (the gates'
+        default, whatever ``ragshift eval`` uses). The policy's per-metric rules do not apply: the
+        gate's arguments are its rule. The gate's report is written to
+        ``<run folder>/gates/<name>/report.html`` first, so a failure can point at it.
         """
         __tracebackhide__ = True
         baseline = baseline or self.config.baseline
         for name in (baseline, candidate):
             self.config.embedder(name)
-        policy, settings = self.config.policy, self.config.compare
-        options = dict(
-            baseline=baseline, candidate=candidate, metric=metric,
-            max_drop=policy.max_drop if max_drop is None else max_drop,
-            alpha=policy.alpha if alpha is None else alpha,
-            min_support=policy.min_slice_size if min_support is None else min_support,
-            slices=tuple(settings.slice_fields if slices is None else slices),
-            auto_tags=settings.auto_tags if auto_tags is None else auto_tags,
-            test=settings.test, n_resamples=settings.n_resamples, confidence_level=settings.confidence_level,
-            seed=settings.seed,
+        configured = self.config.policy
+        policy = gate_policy(
+            max_drop=configured.max_drop if max_drop is None else max_drop,
+            alpha=configured.alpha if alpha is None else alpha,
+            min_support=configured.min_slice_size if min_support is None else min_support,
+            mode=mode or (configured.mode if "mode" in configured.model_fields_set else "non-inferiority"),
+            base=configured,
         )
+        section = self.config.compare
+        settings = gate_settings(**{
+            **section.model_dump(exclude={"baseline"}),
+            "slice_fields": tuple(section.slice_fields if slices is None else slices),
+            "auto_tags": section.auto_tags if auto_tags is None else auto_tags,
+        })
         rows = self.rows()
-        comparison = compare_metric(rows, **options)
-        report = self._gate_report(rows, comparison, f"{candidate}-vs-{baseline}-{metric}-{stable_hash(options, 6)}")
+        comparison = compare_metric(rows, baseline=baseline, candidate=candidate, metric=metric, policy=policy, settings=settings)
+        key = {"metric": metric, "policy": policy.model_dump(mode="json"), "settings": settings.model_dump(mode="json")}
+        report = self._gate_report(rows, comparison, f"{candidate}-vs-{baseline}-{metric}-{stable_hash(key, 6)}")
         left_out = metric_rows(rows, [baseline, candidate], metric)[1]
         return require_not_worse(comparison, fail_on=fail_on, report=report, left_out=left_out)
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from harness.numbers import is_finite
+
 Qrels = Mapping[str, Mapping[str, int]]
 """``{qid: {doc_id: graded relevance}}``; relevance > 0 means relevant."""
+
+DEFAULT_DATASET = "default"
+"""The dataset of rows that name none (single-dataset runs, rows.jsonl written before rows had one)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class Row:
-    """One query's result for one system: the currency of every comparison."""
+    """One query's result for one system on one dataset: the currency of every comparison.
+
+    A query is identified by ``(system, dataset, qid)``: qids of two datasets may collide.
+    """
 
     system: str
     qid: str
@@ -63,10 +71,17 @@ class Row:
     hits: tuple[Hit, ...] = ()
     relevant: Mapping[str, int] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    dataset: str = DEFAULT_DATASET
+
+    def value(self, metric: str) -> float | None:
+        """``metric``'s value; None when absent, None (a failed judge verdict) or not finite."""
+        value = self.metrics.get(metric)
+        return float(value) if is_finite(value) else None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "system": self.system,
+            "dataset": self.dataset,
             "qid": self.qid,
             "query": self.query,
             "query_type": self.query_type,
@@ -81,6 +96,9 @@ class Row:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Row":
+        """Read a rows.jsonl line; older lines without ``dataset`` keep it in ``meta`` or have none."""
+        meta = dict(data.get("meta", {}))
+        legacy = None if "dataset" in data else meta.pop("dataset", None)
         return cls(
             system=data["system"],
             qid=data["qid"],
@@ -90,5 +108,6 @@ class Row:
             metrics=dict(data["metrics"]),
             hits=tuple(Hit(h["doc_id"], float(h["score"]), h.get("chunk_id")) for h in data.get("hits", [])),
             relevant=dict(data.get("relevant", {})),
-            meta=dict(data.get("meta", {})),
+            meta=meta,
+            dataset=str(data.get("dataset") or legacy or DEFAULT_DATASET),
         )

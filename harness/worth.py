@@ -9,11 +9,12 @@ and whether the switch can be undone. Every check is a function of plain facts, 
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from harness.compare.model import ALL, Comparison
+from harness.compare.stats import PairedResult
+from harness.numbers import is_finite
 
 State = Literal["ok", "not ok", "unknown"]
 OK: State = "ok"
@@ -22,8 +23,8 @@ UNKNOWN: State = "unknown"
 
 
 @dataclass(frozen=True)
-class Check:
-    """One checklist item: ``ok`` / ``not ok`` / ``unknown`` with a one-line reason."""
+class ChecklistItem:
+    """One item of the "is it worth it?" checklist: ``ok`` / ``not ok`` / ``unknown`` with a one-line reason."""
 
     item: str
     state: State
@@ -33,16 +34,12 @@ class Check:
         return asdict(self)
 
 
-def _finite(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def reembed_seconds(documents: int, *, chunks_per_document: float, chunks_per_second: float) -> float | None:
     """Time to embed ``documents`` documents at a measured throughput: ``documents × chunks/doc ÷ chunks/s``.
 
     None when either rate is missing, zero or not finite (nothing to extrapolate from).
     """
-    if not (_finite(chunks_per_document) and _finite(chunks_per_second)) or chunks_per_second <= 0 or chunks_per_document <= 0:
+    if not (is_finite(chunks_per_document) and is_finite(chunks_per_second)) or chunks_per_second <= 0 or chunks_per_document <= 0:
         return None
     return documents * chunks_per_document / chunks_per_second
 
@@ -50,13 +47,13 @@ def reembed_seconds(documents: int, *, chunks_per_document: float, chunks_per_se
 # --- the checklist -------------------------------------------------------------------------------
 
 
-def baseline_measured(baseline: str, rows: int, *, cost_measured: bool | None = None) -> Check:
+def baseline_measured(baseline: str, rows: int, *, cost_measured: bool | None = None) -> ChecklistItem:
     """The baseline was evaluated on the same queries in this run (``rows`` of it exist)."""
     item = "baseline measured"
     if rows <= 0:
-        return Check(item, NOT_OK, f"no rows of baseline {baseline!r} in this run: there is nothing to compare against")
+        return ChecklistItem(item, NOT_OK, f"no rows of baseline {baseline!r} in this run: there is nothing to compare against")
     cost = "" if cost_measured is None else ("; its latency and cost measured too" if cost_measured else "; its cost was not measured")
-    return Check(item, OK, f"{rows} queries of baseline {baseline!r} scored in the same run{cost}")
+    return ChecklistItem(item, OK, f"{rows} queries of baseline {baseline!r} scored in the same run{cost}")
 
 
 def separate_eval_data(
@@ -65,7 +62,7 @@ def separate_eval_data(
     train_split: str | None,
     leakage: Mapping[str, Mapping[str, Any]],
     candidates: Sequence[str],
-) -> Check:
+) -> ChecklistItem:
     """The candidates were judged on data they were not trained on.
 
     ``leakage`` holds the run card's leakage records (per system: ``clean``, ``overridden``,
@@ -76,37 +73,40 @@ def separate_eval_data(
         if record.get("overridden") or record.get("clean") is False:
             n = len(record.get("overlaps") or [])
             how = "overridden" if record.get("overridden") else "failed"
-            return Check(item, NOT_OK, f"leakage check {how} for {system!r}: {n} train/eval query pairs overlap")
+            return ChecklistItem(item, NOT_OK, f"leakage check {how} for {system!r}: {n} train/eval query pairs overlap")
     if train_split is not None and eval_split is None:
-        return Check(item, NOT_OK, f"evaluated on all splits, which include the training split {train_split!r}")
+        return ChecklistItem(item, NOT_OK, f"evaluated on all splits, which include the training split {train_split!r}")
     if train_split is not None and eval_split == train_split:
-        return Check(item, NOT_OK, f"the eval split is the training split {train_split!r}")
+        return ChecklistItem(item, NOT_OK, f"the eval split is the training split {train_split!r}")
     unchecked = [c for c in candidates if c not in leakage]
     split = (f"eval split {eval_split!r}" if eval_split else "all splits evaluated") + (
         f" ≠ train split {train_split!r}" if train_split else ""
     )
     if unchecked:
         listed = ", ".join(map(repr, unchecked))
-        return Check(item, UNKNOWN, f"no training manifest for {listed}: overlap with its training queries cannot be checked ({split})")
+        return ChecklistItem(item, UNKNOWN, f"no training manifest for {listed}: overlap with its training queries cannot be checked ({split})")
     checked = ", ".join(map(repr, candidates))
-    return Check(item, OK, f"leakage check passed for {checked} against the judged queries; {split}")
+    return ChecklistItem(item, OK, f"leakage check passed for {checked} against the judged queries; {split}")
 
 
-def regressions_tested(comparison: Comparison | None) -> Check:
+def regressions_tested(comparison: Comparison | None) -> ChecklistItem:
     """A paired comparison under the regression policy, with per-slice results, exists and does not fail."""
     item = "regressions tested"
     if comparison is None or not comparison.pairs:
-        return Check(item, NOT_OK, "no comparison against the baseline in this run")
+        return ChecklistItem(item, NOT_OK, "no comparison against the baseline in this run")
     slices = {t.slice.label for p in comparison.pairs for t in p.tests} - {ALL}
     metrics = {t.metric for p in comparison.pairs for t in p.tests}
     if not slices:
-        return Check(item, NOT_OK, "only the overall mean was tested: no per-slice results")
-    scope = f"{len(metrics)} metrics × {len(slices) + 1} slices, {comparison.test} test, {comparison.policy.correction} correction"
-    verdict = comparison.verdict.value
-    if verdict == "fail":
-        n = sum(t.verdict.value == "fail" for _, t in comparison.deciding_problems())
-        return Check(item, NOT_OK, f"tested ({scope}): verdict FAIL, {n} deciding regression(s)")
-    return Check(item, OK, f"tested ({scope}): verdict {verdict.upper()}")
+        return ChecklistItem(item, NOT_OK, "only the overall mean was tested: no per-slice results")
+    policy = comparison.policy
+    how = f"{policy.correction} correction" if policy.mode == "significance" else "non-inferiority"
+    scope = f"{len(metrics)} metrics × {len(slices) + 1} slices, {comparison.settings.test} test, {how}"
+    verdict = comparison.verdict
+    if verdict.blocks:
+        n = sum(t.verdict is verdict for _, t in comparison.deciding_problems())
+        what = "deciding regression(s)" if verdict.value == "fail" else "deciding test(s) that cannot tell"
+        return ChecklistItem(item, NOT_OK, f"tested ({scope}): verdict {verdict.value.upper()}, {n} {what}")
+    return ChecklistItem(item, OK, f"tested ({scope}): verdict {verdict.value.upper()}")
 
 
 @dataclass(frozen=True)
@@ -141,24 +141,24 @@ class RollbackFacts:
         )
 
 
-def rollback_ready(facts: RollbackFacts) -> Check:
+def rollback_ready(facts: RollbackFacts) -> ChecklistItem:
     """The baseline's collection is kept, so serving can switch back without re-embedding."""
     item = "rollback ready"
     if not facts.collection:
-        return Check(item, UNKNOWN, "the run card names no collection of the baseline")
+        return ChecklistItem(item, UNKNOWN, "the run card names no collection of the baseline")
     where = f" in {facts.store}" if facts.store else ""
     if facts.present is False:
-        return Check(item, NOT_OK, f"the baseline's collection {facts.collection!r} is no longer{where}: rolling back means re-embedding")
+        return ChecklistItem(item, NOT_OK, f"the baseline's collection {facts.collection!r} is no longer{where}: rolling back means re-embedding")
     if facts.present is None:
-        return Check(item, UNKNOWN, f"the baseline's collection {facts.collection!r} was not looked up{where}")
+        return ChecklistItem(item, UNKNOWN, f"the baseline's collection {facts.collection!r} was not looked up{where}")
     if facts.alias and facts.alias_target:
         if facts.alias_baseline is None:
-            return Check(item, NOT_OK, f"alias {facts.alias!r} → {facts.alias_target!r} neither serves nor keeps a collection of "
+            return ChecklistItem(item, NOT_OK, f"alias {facts.alias!r} → {facts.alias_target!r} neither serves nor keeps a collection of "
                          "the baseline's model: `ragshift rollback` could not return to it")
         if facts.alias_baseline == facts.alias_target:
-            return Check(item, OK, f"alias {facts.alias!r} serves the baseline's {facts.alias_target!r}; `ragshift promote` keeps it for rollback")
-        return Check(item, OK, f"alias {facts.alias!r} → {facts.alias_target!r}; `ragshift rollback` returns to the baseline's {facts.alias_baseline!r}")
-    return Check(item, OK, f"the baseline's collection {facts.collection!r} is kept{where}")
+            return ChecklistItem(item, OK, f"alias {facts.alias!r} serves the baseline's {facts.alias_target!r}; `ragshift promote` keeps it for rollback")
+        return ChecklistItem(item, OK, f"alias {facts.alias!r} → {facts.alias_target!r}; `ragshift rollback` returns to the baseline's {facts.alias_baseline!r}")
+    return ChecklistItem(item, OK, f"the baseline's collection {facts.collection!r} is kept{where}")
 
 
 # --- gains against costs -------------------------------------------------------------------------
@@ -172,16 +172,16 @@ class Gain:
     baseline: str
     dataset: str
     metric: str
-    n: int
-    baseline_mean: float
-    candidate_mean: float
-    delta: float
-    ci_low: float
-    ci_high: float
+    stats: PairedResult
     significant: bool
     metric_verdict: str
     verdict: str
     """The pair's overall verdict under the policy (all deciding metrics and slices)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Flat: the statistics next to the gain's own fields."""
+        own = {k: v for k, v in asdict(self).items() if k != "stats"}
+        return {**own, **self.stats.to_json()}
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class Spend:
     @staticmethod
     def _change(pair: tuple[Any, Any]) -> float | None:
         b, c = pair
-        return c - b if _finite(b) and _finite(c) else None
+        return c - b if is_finite(b) and is_finite(c) else None
 
     @property
     def query_p50_change_ms(self) -> float | None:
@@ -240,13 +240,13 @@ class WorthIt:
     confidence_level: float
     gains: tuple[Gain, ...]
     spends: tuple[Spend, ...]
-    checklist: tuple[Check, ...]
+    checklist: tuple[ChecklistItem, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "metric": self.metric,
             "confidence_level": self.confidence_level,
-            "gains": [asdict(g) for g in self.gains],
+            "gains": [g.to_json() for g in self.gains],
             "costs": [s.to_json() for s in self.spends],
             "checklist": [c.to_json() for c in self.checklist],
         }
@@ -264,13 +264,13 @@ def spend(candidate: str, baseline: str, cost: Mapping[str, Mapping[str, Any]], 
     c, b = cost.get(candidate), cost.get(baseline)
     per_s = _get(c, "corpus_encode", "chunks_per_s")
     evaluated, chunks = _get(c, "corpus", "documents"), _get(c, "corpus", "chunks")
-    per_doc = chunks / evaluated if _finite(chunks) and _finite(evaluated) and evaluated > 0 else None
+    per_doc = chunks / evaluated if is_finite(chunks) and is_finite(evaluated) and evaluated > 0 else None
     estimate = reembed_seconds(documents, chunks_per_document=per_doc, chunks_per_second=per_s)  # type: ignore[arg-type]
-    here = reembed_seconds(evaluated, chunks_per_document=per_doc, chunks_per_second=per_s) if _finite(evaluated) else None  # type: ignore[arg-type]
+    here = reembed_seconds(evaluated, chunks_per_document=per_doc, chunks_per_second=per_s) if is_finite(evaluated) else None  # type: ignore[arg-type]
     both = lambda *path: (_get(b, *path), _get(c, *path))  # noqa: E731
     return Spend(
-        candidate, baseline, per_s if _finite(per_s) else None, per_doc, documents, estimate,
-        evaluated if _finite(evaluated) else None, here,
+        candidate, baseline, per_s if is_finite(per_s) else None, per_doc, documents, estimate,
+        evaluated if is_finite(evaluated) else None, here,
         both("query_latency", "p50_ms"), both("query_encode", "p50_ms"),
         both("memory", "peak_above_before_mb"), both("memory", "parameter_bytes"),
     )
@@ -294,8 +294,8 @@ def worth_it(
         t = pair.test(primary)
         if t is not None:
             gains.append(Gain(
-                pair.candidate, pair.baseline, pair.dataset, primary, t.n, t.baseline_mean, t.candidate_mean,
-                t.delta, t.ci_low, t.ci_high, t.significant, t.verdict.value, pair.verdict.value,
+                pair.candidate, pair.baseline, pair.dataset, primary, t.stats, t.significant, t.verdict.value,
+                pair.verdict.value,
             ))
     configured = _get(run_card, "config", "cost", "corpus_documents")
     size = documents or configured or _get(run_card, "corpus", "documents") or 0
@@ -313,7 +313,7 @@ def worth_it(
         regressions_tested(comparison),
         rollback_ready(RollbackFacts.from_run_card(run_card)),
     )
-    return WorthIt(primary, comparison.confidence_level, tuple(gains), spends, checklist)
+    return WorthIt(primary, comparison.settings.confidence_level, tuple(gains), spends, checklist)
 
 
 def rows_per_system(rows: Iterable[Any]) -> dict[str, int]:

@@ -11,7 +11,7 @@ from ragas.executor import Executor
 from ragas.metrics.base import SingleTurnMetric
 from ragas.run_config import RunConfig
 
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.runtime import prepare_environment
 
 RAGAS_VERSION = metadata.version("ragas")
@@ -40,20 +40,20 @@ def run_metric(
     *,
     run_config: RunConfig,
     timeout: float | None,
-) -> list[Verdict]:
+) -> list[JudgeVerdict]:
     """Score every sample with ``metric`` concurrently (``run_config.max_workers``), in input order.
 
-    An exception, a timeout or a NaN score becomes ``Verdict.failed`` naming the cause.
+    An exception, a timeout or a NaN score becomes ``JudgeVerdict.failed`` naming the cause.
     """
 
-    async def attempt(sample: SingleTurnSample) -> Verdict:
+    async def attempt(sample: SingleTurnSample) -> JudgeVerdict:
         try:
             value = await metric.single_turn_ascore(sample, timeout=timeout)
         except Exception as exc:  # every judge failure is counted, whatever raised it
-            return Verdict.failed(f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
+            return JudgeVerdict.failed(f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
         if value is None or not math.isfinite(float(value)):
-            return Verdict.failed(f"{metric.name} returned no score (NaN)")
-        return Verdict(float(value))
+            return JudgeVerdict.failed(f"{metric.name} returned no score (NaN)")
+        return JudgeVerdict(float(value))
 
     if not samples:
         return []

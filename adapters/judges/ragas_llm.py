@@ -15,7 +15,7 @@ from ragas.run_config import RunConfig
 
 from adapters.judges._ragas import RAGAS_VERSION, quiet, run_metric, to_ragas
 from harness.answers.metrics import JUDGED
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 
@@ -66,7 +66,7 @@ class RagasLLMJudge:
     def metrics(self) -> tuple[str, ...]:
         return JUDGED
 
-    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[Verdict]:
+    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[JudgeVerdict]:
         scorer = self._metric(metric)
         converted = [to_ragas(s, reference=s.references[0] if s.references else None) for s in samples]
         return run_metric(scorer, converted, run_config=self._run_config, timeout=CALLS_PER_SAMPLE * self.timeout)

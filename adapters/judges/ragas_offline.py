@@ -15,7 +15,7 @@ from ragas.run_config import RunConfig
 
 from adapters.judges._ragas import RAGAS_VERSION, quiet, run_metric, to_ragas
 from harness.answers.metrics import MENU, OFFLINE
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 
@@ -55,14 +55,14 @@ class RagasOfflineScorer:
     def metrics(self) -> tuple[str, ...]:
         return OFFLINE
 
-    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[Verdict]:
+    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[JudgeVerdict]:
         scorer = self._metric(metric)
         if not MENU[metric].needs_reference:
             return run_metric(scorer, [to_ragas(s) for s in samples], run_config=self._run_config, timeout=None)
         pairs = [(i, ref) for i, s in enumerate(samples) for ref in s.references]
         flat = [to_ragas(samples[i], reference=normalise(ref), response=normalise(samples[i].response)) for i, ref in pairs]
         verdicts = run_metric(scorer, flat, run_config=self._run_config, timeout=None)
-        best: list[list[Verdict]] = [[] for _ in samples]
+        best: list[list[JudgeVerdict]] = [[] for _ in samples]
         for (i, _), verdict in zip(pairs, verdicts):
             best[i].append(verdict)
         return [_best(v) for v in best]
@@ -85,8 +85,8 @@ class RagasOfflineScorer:
         return self._metrics[label]
 
 
-def _best(verdicts: list[Verdict]) -> Verdict:
+def _best(verdicts: list[JudgeVerdict]) -> JudgeVerdict:
     scored = [v for v in verdicts if v.value is not None]
     if scored:
         return max(scored, key=lambda v: v.value or 0.0)
-    return verdicts[-1] if verdicts else Verdict.failed("no gold answer")
+    return verdicts[-1] if verdicts else JudgeVerdict.failed("no gold answer")

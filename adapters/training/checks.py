@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.embedders.packaged import resolve_model
-from harness.finetune.negatives import Check
+from harness.finetune.negatives import NegativeCheck
 
 
-def cross_encoder_check(name: str) -> Check:
+def cross_encoder_check(name: str) -> NegativeCheck:
     """A mining ``check`` that drops a candidate the cross-encoder scores as high as the weakest positive."""
     from sentence_transformers import CrossEncoder
 

@@ -12,10 +12,10 @@ from harness.answers.config import AnswersConfig, GeneratorConfig, JudgeConfig
 from harness.answers.metrics import DEFAULT_METRICS, JUDGED, MENU, OFFLINE, parse_answer_metrics
 from harness.answers.prompt import PromptTemplate
 from harness.answers.rows import answer_rows, failure_counts, merge_rows
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 
 __all__ = [
     "AnswerCache", "AnswerChange", "Transfer", "changed_answers", "retrieval_to_answers", "AnswerSample", "AnswerStage", "AnswersConfig", "CachedGenerator", "CachedJudge",
     "DEFAULT_METRICS", "GeneratorConfig", "JUDGED", "JudgeConfig", "MENU", "OFFLINE", "PromptTemplate",
-    "Verdict", "answer_rows", "build_answer_stage", "failure_counts", "merge_rows", "parse_answer_metrics",
+    "JudgeVerdict", "answer_rows", "build_answer_stage", "failure_counts", "merge_rows", "parse_answer_metrics",
 ]

@@ -13,7 +13,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any, Mapping, Sequence
 
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.errors import RagshiftError
 from harness.fingerprint import stable_hash
 from harness.sqlite import connect
@@ -114,7 +114,7 @@ class CachedGenerator:
 class CachedJudge:
     """A Judge whose successful verdicts are stored; asks ``inner`` ``repeats`` times per sample.
 
-    With repeats, ``Verdict.value`` is the mean of the successful attempts and ``spread`` lists them;
+    With repeats, ``JudgeVerdict.value`` is the mean of the successful attempts and ``spread`` lists them;
     ``failures`` counts the failed attempts (all failed: value None).
     """
 
@@ -131,9 +131,9 @@ class CachedJudge:
     def metrics(self) -> tuple[str, ...]:
         return self.inner.metrics
 
-    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[Verdict]:
+    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[JudgeVerdict]:
         base = [self.inner.fingerprint(), metric, self.inner.prompt_hash(metric)]
-        attempts: list[list[Verdict]] = [[] for _ in samples]
+        attempts: list[list[JudgeVerdict]] = [[] for _ in samples]
         for repeat in range(self.repeats):
             keys = [stable_hash([*base, s.content_hash(), repeat], length=32) for s in samples]
             found = self.cache.get("verdicts", keys)
@@ -146,7 +146,7 @@ class CachedJudge:
                 [(keys[i], base[0], metric, v.value) for i, v in fresh.items() if v.value is not None],
             )
             for i, key in enumerate(keys):
-                attempts[i].append(Verdict(float(found[key])) if key in found else fresh[i])
+                attempts[i].append(JudgeVerdict(float(found[key])) if key in found else fresh[i])
         return [_combine(a, spread=self.repeats > 1) for a in attempts]
 
     def fingerprint(self) -> str:
@@ -159,11 +159,11 @@ class CachedJudge:
         return {**self.inner.describe(), "repeats": self.repeats, "cache": str(self.cache.path)}
 
 
-def _combine(attempts: list[Verdict], *, spread: bool) -> Verdict:
+def _combine(attempts: list[JudgeVerdict], *, spread: bool) -> JudgeVerdict:
     values = [a.value for a in attempts if a.value is not None]
     failures = sum(a.failures or (a.value is None) for a in attempts)
     errors = [a.error for a in attempts if a.error]
-    return Verdict(
+    return JudgeVerdict(
         fmean(values) if values else None,
         error=errors[-1] if errors else None,
         failures=failures,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from harness.types import Row
 
@@ -53,7 +53,7 @@ class Transfer:
 
 
 def _pairs(rows: Iterable[Row], baseline: str, candidate: str) -> list[tuple[Row, Row]]:
-    by: dict[tuple[str, Any, str], Row] = {(r.system, r.meta.get("dataset"), r.qid): r for r in rows}
+    by: dict[tuple[str, str, str], Row] = {(r.system, r.dataset, r.qid): r for r in rows}
     return [(b, by[(candidate, d, q)]) for (s, d, q), b in by.items() if s == baseline and (candidate, d, q) in by]
 
 

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from harness.answers.metrics import MENU
 from harness.answers.prompt import PromptTemplate
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.corpus.model import Corpus
 from harness.errors import ConfigError, RagshiftError
 from harness.progress import progress_bar
@@ -88,13 +88,13 @@ def score_samples(
     *,
     offline: Judge,
     judge: Judge | None,
-) -> dict[str, list[Verdict | None]]:
+) -> dict[str, list[JudgeVerdict | None]]:
     """``{label: per-sample verdict}``; None where the sample lacks what the metric needs.
 
     A label that applies to no sample at all (e.g. gold-answer metrics on a corpus without answers)
     is left out, so every row of a run carries the same metric keys.
     """
-    results: dict[str, list[Verdict | None]] = {}
+    results: dict[str, list[JudgeVerdict | None]] = {}
     for label in metrics:
         scorer = judge if MENU[label].judged else offline
         if scorer is None:
@@ -105,7 +105,7 @@ def score_samples(
         if not todo:
             continue
         verdicts = scorer.score(label, [samples[i] for i in todo])
-        column: list[Verdict | None] = [None] * len(samples)
+        column: list[JudgeVerdict | None] = [None] * len(samples)
         for i, verdict in zip(todo, verdicts, strict=True):
             column[i] = verdict
         results[label] = column
@@ -154,7 +154,7 @@ def answer_rows(
     return rows
 
 
-def _answer_meta(sample: AnswerSample, column: Mapping[str, Verdict | None]) -> dict[str, Any]:
+def _answer_meta(sample: AnswerSample, column: Mapping[str, JudgeVerdict | None]) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "text": sample.response,
         "gold": list(sample.references),

@@ -34,7 +34,7 @@ class AnswerSample:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class JudgeVerdict:
     """One metric's score for one sample.
 
     ``value`` is None when every attempt failed (a failure is never scored 0); ``failures`` counts
@@ -48,5 +48,5 @@ class Verdict:
     spread: tuple[float, ...] = ()
 
     @classmethod
-    def failed(cls, error: str) -> Verdict:
+    def failed(cls, error: str) -> JudgeVerdict:
         return cls(None, error=error, failures=1)

@@ -1,4 +1,4 @@
-"""``ragshift compare RUN_DIR``: baseline vs candidate(s) from a run folder; exit 1 on a failing verdict."""
+"""``ragshift compare RUN_DIR``: baseline vs candidate(s) from a run folder; exit 1 on a fail or inconclusive verdict."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from harness.cli import app
 
-VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red"}
+VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "inconclusive": "bold magenta", "fail": "bold red"}
 
 
 class TestKind(str, Enum):
@@ -61,7 +61,7 @@ def compare_command(
         paths = write_report(target, report, include_rows=target.resolve() != run_dir.resolve())
     _print_summary(comparison)
     console().print(f"[bold]report[/]: {paths['html']}")
-    if comparison.verdict.value == "fail":
+    if comparison.verdict.blocks:
         raise typer.Exit(code=1)
 
 
@@ -84,15 +84,16 @@ def _print_summary(comparison: Any) -> None:
             if t.slice.label == "all":
                 style = VERDICT_STYLE[t.verdict.value]
                 table.add_row(
-                    escape(t.metric), fmt_num(t.baseline_mean), fmt_num(t.candidate_mean), fmt_signed(t.delta),
-                    f"[{fmt_signed(t.ci_low, 3)}, {fmt_signed(t.ci_high, 3)}]", fmt_p(t.p_adjusted),
+                    escape(t.metric), fmt_num(t.stats.baseline_mean), fmt_num(t.stats.candidate_mean), fmt_signed(t.stats.delta),
+                    f"[{fmt_signed(t.stats.ci_low, 3)}, {fmt_signed(t.stats.ci_high, 3)}]", fmt_p(t.p_adjusted),
                     f"[{style}]{t.verdict.value}[/]",
                 )
         console().print(table)
     for pair, t in comparison.deciding_problems()[:10]:
+        where = f" on {escape(pair.dataset)}" if len(comparison.datasets) > 1 else ""
         console().print(
-            f"  [{VERDICT_STYLE[t.verdict.value]}]{t.verdict.value}[/] {escape(pair.candidate)} "
-            f"{escape(t.metric)} on {escape(t.slice.label)} (n={t.n}): {escape(t.reason)}"
+            f"  [{VERDICT_STYLE[t.verdict.value]}]{t.verdict.value}[/] {escape(pair.candidate)}{where} "
+            f"{escape(t.metric)} on {escape(t.slice.label)} (n={t.stats.n}): {escape(t.reason)}"
         )
     if comparison.resolution_warning():
         console().print(f"[yellow]warning:[/] {escape(comparison.resolution_warning())}")

@@ -23,7 +23,7 @@ def eval_command(
     """Evaluate the configured embedders; write rows, summary, run card and the HTML report.
 
     With two or more embedders the first (or the one named by \\[compare] baseline) is compared
-    with the others, and the command exits 1 when the regression policy's verdict is fail.
+    with the others, and the command exits 1 when the regression policy's verdict is fail (or inconclusive).
     """
     from harness.cli.common import console, fail_on_user_error, load_checked
     from harness.run import run_eval
@@ -32,5 +32,5 @@ def eval_command(
         cfg = load_checked(config, output=output)
         result = run_eval(cfg, output=output, console=console(), allow_leakage=allow_leakage, wait=wait)
     console().print(f"[bold green]report[/]: {result.report_path}")
-    if result.verdict == "fail":
+    if result.verdict in ("fail", "inconclusive"):
         raise typer.Exit(code=1)

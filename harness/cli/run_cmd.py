@@ -23,7 +23,7 @@ def run_command(
     """Fine-tune on train, evaluate baseline and fine-tuned on the eval split, compare, report.
 
     Training is skipped when the model directory is up to date with the recipe. Exits 1 when the
-    regression policy's verdict is fail.
+    regression policy's verdict is fail (or inconclusive).
     """
     from harness.cli.common import console, fail_on_user_error, load_checked
     from harness.workflow import run_story
@@ -32,5 +32,5 @@ def run_command(
         cfg = load_checked(config, output=output, finetune=True)
         result = run_story(cfg, output=output, console=console(), allow_leakage=allow_leakage, wait=wait)
     console().print(f"[bold green]report[/]: {result.report_path}")
-    if result.verdict == "fail":
+    if result.verdict in ("fail", "inconclusive"):
         raise typer.Exit(code=1)

@@ -1,12 +1,15 @@
 """Paired comparison of systems: statistics, slices, flips and the regression policy verdict."""
 
-from harness.compare.compare import DEFAULT_DATASET, CompareSettings, compare_rows, dataset_of
+from harness.compare.compare import compare_rows
 from harness.compare.model import ALL, Comparison, Flip, MetricTest, PairComparison, SliceKey
-from harness.compare.policy import Limits, RegressionPolicy, Rule, Verdict, judge, load_policy
+from harness.compare.policy import Limits, Mode, RegressionPolicy, Rule, Verdict, judge, load_policy
+from harness.compare.settings import CompareSettings
+from harness.compare.stats import PairedResult
 from harness.compare.tagger import QueryTags, tag_query
+from harness.types import DEFAULT_DATASET
 
 __all__ = [
-    "ALL", "DEFAULT_DATASET", "CompareSettings", "Comparison", "Flip", "Limits", "MetricTest",
-    "PairComparison", "QueryTags", "RegressionPolicy", "Rule", "SliceKey", "Verdict",
-    "compare_rows", "dataset_of", "judge", "load_policy", "tag_query",
+    "ALL", "DEFAULT_DATASET", "CompareSettings", "Comparison", "Flip", "Limits", "MetricTest", "Mode",
+    "PairComparison", "PairedResult", "QueryTags", "RegressionPolicy", "Rule", "SliceKey", "Verdict",
+    "compare_rows", "judge", "load_policy", "tag_query",
 ]

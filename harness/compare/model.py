@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from harness.compare.policy import RegressionPolicy, Verdict
+from harness.compare.settings import CompareSettings
+from harness.compare.stats import PairedResult
+from harness.numbers import is_finite
 
 ALL = "all"
 
@@ -26,27 +28,14 @@ class SliceKey:
 OVERALL = SliceKey(ALL, ALL)
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-
-
 @dataclass(frozen=True)
 class MetricTest:
     """Candidate vs baseline on one metric and one slice, with its verdict under the policy."""
 
     metric: str
     slice: SliceKey
-    n: int
-    baseline_mean: float
-    candidate_mean: float
-    delta: float
-    ci_low: float
-    ci_high: float
-    p_value: float
+    stats: PairedResult
     p_adjusted: float
-    wins: int
-    ties: int
-    losses: int
     max_drop: float
     alpha: float
     deciding: bool
@@ -54,16 +43,28 @@ class MetricTest:
     reason: str
     missing: int = 0
     """Queries of the slice left out because a system has no value (failed judge verdict, not answered)."""
+    queries_needed: int | None = None
+    """Non-inferiority: about how many paired queries would resolve the test (None: resolved, or unknowable)."""
 
     @property
     def significant(self) -> bool:
         return self.p_adjusted < self.alpha
 
     def to_json(self) -> dict[str, Any]:
-        data = {k: _num(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
-        data["slice"] = self.slice.label
-        data["verdict"] = self.verdict.value
-        return data
+        """Flat: the statistics next to the test's own fields (``slice`` as its label)."""
+        return {
+            "metric": self.metric,
+            "slice": self.slice.label,
+            **self.stats.to_json(),
+            "p_adjusted": self.p_adjusted if is_finite(self.p_adjusted) else None,
+            "max_drop": self.max_drop,
+            "alpha": self.alpha,
+            "deciding": self.deciding,
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "missing": self.missing,
+            "queries_needed": self.queries_needed,
+        }
 
 
 @dataclass(frozen=True)
@@ -132,15 +133,12 @@ class PairComparison:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Every candidate against the baseline on every dataset, under one policy and one test."""
+    """Every candidate against the baseline on every dataset, under one policy and one set of settings."""
 
     baseline: str
     candidates: tuple[str, ...]
     datasets: tuple[str, ...]
-    test: str
-    n_resamples: int
-    confidence_level: float
-    seed: int
+    settings: CompareSettings
     policy: RegressionPolicy
     pairs: tuple[PairComparison, ...]
 
@@ -151,18 +149,20 @@ class Comparison:
     def deciding_problems(self) -> list[tuple[PairComparison, MetricTest]]:
         """Deciding tests that warn or fail, worst first."""
         found = [(p, t) for p in self.pairs for t in p.tests if t.deciding and t.verdict is not Verdict.PASS]
-        return sorted(found, key=lambda pt: (-pt[1].verdict.severity, pt[1].delta))
+        return sorted(found, key=lambda pt: (-pt[1].verdict.severity, pt[1].stats.delta))
 
     def resolution_warning(self) -> str | None:
-        """Says so when permutation p-values are too coarse for any corrected p to reach alpha."""
-        if self.test != "permutation" or self.policy.correction == "none" or not self.pairs:
+        """Says so when permutation p-values are too coarse for any corrected p to reach alpha
+        (significance mode only: non-inferiority reads bounds, not p-values)."""
+        settings, policy = self.settings, self.policy
+        if settings.test != "permutation" or policy.correction == "none" or policy.mode != "significance" or not self.pairs:
             return None
         family = max(sum(t.deciding for t in p.tests) for p in self.pairs)
-        floor = 2 * family / (self.n_resamples + 1)  # two-sided Monte Carlo p >= 2 / (R + 1)
+        floor = 2 * family / (settings.n_resamples + 1)  # two-sided Monte Carlo p >= 2 / (R + 1)
         if floor < self.policy.alpha:
             return None
         return (
-            f"with {family} deciding tests per pair and {self.n_resamples} permutations the smallest corrected "
+            f"with {family} deciding tests per pair and {settings.n_resamples} permutations the smallest corrected "
             f"p-value is about {floor:.3g} >= alpha {self.policy.alpha:g}: no drop can be significant; "
             f"raise n_resamples or use the t-test"
         )
@@ -174,10 +174,7 @@ class Comparison:
             "baseline": self.baseline,
             "candidates": list(self.candidates),
             "datasets": list(self.datasets),
-            "test": self.test,
-            "n_resamples": self.n_resamples,
-            "confidence_level": self.confidence_level,
-            "seed": self.seed,
+            **self.settings.model_dump(mode="json"),
             "policy": self.policy.model_dump(mode="json"),
             "pairs": [p.to_json() for p in self.pairs],
         }

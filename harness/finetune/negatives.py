@@ -21,7 +21,7 @@ import numpy as np
 from harness.finetune.similarity import similar_pairs
 from harness.types import Qrels
 
-Check = Callable[[str, Sequence[str], Sequence[str]], Sequence[bool]]
+NegativeCheck = Callable[[str, Sequence[str], Sequence[str]], Sequence[bool]]
 """``check(query, positive_texts, candidate_texts)`` -> keep flag per candidate."""
 
 
@@ -73,7 +73,7 @@ def mine_hard_negatives(
     margin: float,
     per_query: int,
     duplicate_threshold: float,
-    check: Check | None = None,
+    check: NegativeCheck | None = None,
 ) -> MiningResult:
     """Negatives for every judged (query, positive) pair; vectors are row-aligned with the mappings."""
     qids, doc_ids = list(queries), list(documents)
@@ -131,7 +131,7 @@ def _checked(
     query: str,
     positives: Sequence[str],
     documents: Mapping[str, str],
-    check: Check | None,
+    check: NegativeCheck | None,
     per_query: int,
     stats: MiningStats,
 ) -> list[str]:

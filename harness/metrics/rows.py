@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 from harness.metrics.retrieval import score_queries
 from harness.metrics.spec import MetricSpec
-from harness.types import Hit, Query, Row
+from harness.types import DEFAULT_DATASET, Hit, Query, Row
 
 
 def rows_from_hits(
@@ -16,9 +16,11 @@ def rows_from_hits(
     qrels: Mapping[str, Mapping[str, int]],
     specs: Sequence[MetricSpec],
     *,
+    dataset: str = DEFAULT_DATASET,
     meta: Mapping[str, Any] | None = None,
 ) -> list[Row]:
-    """Score each query's hits in the order given; ``meta`` is added to every row's query metadata."""
+    """Score each query's hits in the order given; every row names ``dataset``, and ``meta`` is added to
+    its query metadata."""
     judged = {q.qid: dict(qrels.get(q.qid, {})) for q in queries}
     # Rank-derived scores: the metrics see exactly the order the rows show (trec_eval would
     # otherwise re-break exact score ties by doc id).
@@ -35,6 +37,7 @@ def rows_from_hits(
             hits=tuple(hits.get(q.qid, [])),
             relevant={d: s for d, s in judged[q.qid].items() if s > 0},
             meta={**q.meta, **(meta or {})},
+            dataset=dataset,
         )
         for q in queries
     ]

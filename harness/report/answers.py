@@ -3,14 +3,12 @@ retrieval gave better answers, failed judge verdicts, and answers that changed b
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from harness.answers.changes import AnswerChange, Transfer, changed_answers, retrieval_to_answers
 from harness.answers.metrics import MENU
 from harness.answers.rows import failure_counts
-from harness.compare.compare import dataset_of
 from harness.compare.model import Comparison
 from harness.compare.slices import slice_members
 from harness.types import Row
@@ -104,14 +102,14 @@ def _change_json(change: AnswerChange) -> dict[str, Any]:
 
 
 def _mean(rows: Sequence[Row], metric: str) -> float | None:
-    values = [float(v) for r in rows if (v := r.metrics.get(metric)) is not None and math.isfinite(v)]
+    values = [v for r in rows if (v := r.value(metric)) is not None]
     return sum(values) / len(values) if values else None
 
 
 def _system_answers(answered: Sequence[Row], metrics: Sequence[str]) -> tuple[SystemAnswers, ...]:
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in answered:
-        groups.setdefault((row.system, dataset_of(row)), []).append(row)
+        groups.setdefault((row.system, row.dataset), []).append(row)
     return tuple(
         SystemAnswers(system, dataset, tuple(
             AnswerSlice(key.label, len(idx), {m: _mean([group[i] for i in idx], m) for m in metrics})
@@ -136,7 +134,7 @@ def answer_quality(
     retrieval = next((m for m in (f"recall@{top_k}", f"hit_rate@{top_k}", *others) if m in others), None)
     pairs = []
     for pair in comparison.pairs if comparison is not None else ():
-        own = [r for r in answered if dataset_of(r) == pair.dataset]
+        own = [r for r in answered if r.dataset == pair.dataset]
         transfers = retrieval_to_answers(
             own, baseline=pair.baseline, candidate=pair.candidate, retrieval_metric=retrieval, answer_metric=headline,
         ) if retrieval else []

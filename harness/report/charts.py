@@ -10,7 +10,7 @@ import numpy as np
 from markupsafe import Markup, escape
 
 PALETTE = ("#64748b", "#2563eb", "#d97706", "#059669", "#7c3aed", "#db2777")
-STATUS = {"pass": "#15803d", "warn": "#b45309", "fail": "#b91c1c"}
+STATUS = {"pass": "#15803d", "warn": "#b45309", "inconclusive": "#7c3aed", "fail": "#b91c1c"}
 LABEL_MAX = 40
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 

@@ -5,18 +5,14 @@ Everything here returns plain text (numbers already formatted); the renderers es
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from harness.numbers import is_finite
 from harness.worth import Spend, WorthIt
 
 ICON = {"ok": "✅", "not ok": "❌", "unknown": "❔"}
 PILL = {"ok": "pass", "not ok": "fail", "unknown": "info"}
-
-
-def _finite(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _get(figures: Mapping[str, Any] | None, *path: str) -> Any:
@@ -27,11 +23,11 @@ def _get(figures: Mapping[str, Any] | None, *path: str) -> Any:
 
 
 def fmt(v: Any, digits: int = 1, unit: str = "") -> str:
-    return f"{v:,.{digits}f}{unit}" if _finite(v) else "—"
+    return f"{v:,.{digits}f}{unit}" if is_finite(v) else "—"
 
 
 def fmt_signed(v: Any, digits: int = 1, unit: str = "") -> str:
-    if not _finite(v):
+    if not is_finite(v):
         return "—"
     v = 0.0 if round(v, digits) == 0 else v  # no "-0.00"
     return f"{v:+,.{digits}f}{unit}"
@@ -39,7 +35,7 @@ def fmt_signed(v: Any, digits: int = 1, unit: str = "") -> str:
 
 def fmt_duration(seconds: Any) -> str:
     """``0.27 ms``, ``420 ms``, ``95.0 s``, ``14 min``, ``2.3 h``, ``3.1 days``."""
-    if not _finite(seconds):
+    if not is_finite(seconds):
         return "—"
     if seconds < 1:
         return f"{1000 * seconds:.3g} ms"
@@ -53,7 +49,7 @@ def fmt_duration(seconds: Any) -> str:
 
 
 def fmt_bytes_mb(n: Any) -> str:
-    return fmt(n / (1024 * 1024), 1, " MB") if _finite(n) else "—"
+    return fmt(n / (1024 * 1024), 1, " MB") if is_finite(n) else "—"
 
 
 def index_note(figures: Mapping[str, Any]) -> str:
@@ -119,7 +115,7 @@ def cost_table(cost: Mapping[str, Mapping[str, Any]], systems: Sequence[str], *,
 
         def estimate(f: Mapping[str, Any]) -> str:
             docs, chunks = _get(f, "corpus", "documents"), _get(f, "corpus", "chunks")
-            per_doc = chunks / docs if _finite(docs) and _finite(chunks) and docs else None
+            per_doc = chunks / docs if is_finite(docs) and is_finite(chunks) and docs else None
             seconds = reembed_seconds(documents, chunks_per_document=per_doc, chunks_per_second=_get(f, "corpus_encode", "chunks_per_s"))  # type: ignore[arg-type]
             return fmt_duration(seconds)
 
@@ -182,8 +178,9 @@ def spend_lines(s: Spend) -> SpendLines:
 
 def gain_line(worth: WorthIt, index: int) -> str:
     g = worth.gains[index]
+    s = g.stats
     return (
-        f"Δ {g.metric} {fmt_signed(g.delta, 4)} ({fmt(g.baseline_mean, 4)} → {fmt(g.candidate_mean, 4)}, n={g.n}), "
-        f"{worth.confidence_level:.0%} CI [{fmt_signed(g.ci_low, 4)}, {fmt_signed(g.ci_high, 4)}]"
-        f"{', significant' if g.significant and g.delta != 0 else ''}; verdict {g.verdict.upper()}"
+        f"Δ {g.metric} {fmt_signed(s.delta, 4)} ({fmt(s.baseline_mean, 4)} → {fmt(s.candidate_mean, 4)}, n={s.n}), "
+        f"{worth.confidence_level:.0%} CI [{fmt_signed(s.ci_low, 4)}, {fmt_signed(s.ci_high, 4)}]"
+        f"{', significant' if g.significant and s.delta != 0 else ''}; verdict {g.verdict.upper()}"
     )

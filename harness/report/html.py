@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from harness.compare.compare import dataset_of
 from harness.compare.model import PairComparison
+from harness.numbers import is_finite
 from harness.report import charts
 from harness.report.cost import PILL, cost_table, gain_line, spend_lines, target_documents
 from harness.report.model import Report
@@ -23,20 +22,16 @@ FLIP_LIMIT = 25
 DROP_LIMIT = 10
 
 
-def _finite(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def fmt_num(v: Any, digits: int = 4) -> str:
-    return f"{v:.{digits}f}" if _finite(v) else "—"
+    return f"{v:.{digits}f}" if is_finite(v) else "—"
 
 
 def fmt_signed(v: Any, digits: int = 4) -> str:
-    return f"{v:+.{digits}f}" if _finite(v) else "—"
+    return f"{v:+.{digits}f}" if is_finite(v) else "—"
 
 
 def fmt_p(v: Any) -> str:
-    if not _finite(v):
+    if not is_finite(v):
         return "—"
     return "<0.001" if v < 0.001 else f"{v:.3f}"
 
@@ -67,11 +62,11 @@ def _pair_view(report: Report, pair: PairComparison, colors: dict[str, str]) -> 
     primary = report.primary
     forest = charts.forest_plot(
         [
-            charts.ForestItem(t.slice.label, t.delta, t.ci_low, t.ci_high, t.verdict.value, t.n, not t.deciding)
+            charts.ForestItem(t.slice.label, t.stats.delta, t.stats.ci_low, t.stats.ci_high, t.verdict.value, t.stats.n, not t.deciding)
             for t in pair.tests
             if t.metric == primary
         ],
-        x_label=f"Δ {primary} (candidate − baseline), {report.comparison.confidence_level:.0%} bootstrap CI",
+        x_label=f"Δ {primary} (candidate − baseline), {report.comparison.settings.confidence_level:.0%} bootstrap CI",
     )
     deltas = query_deltas(report.rows, pair.dataset, pair.baseline, pair.candidate, primary) if primary else []
     edges = [round(-1.05 + 0.1 * i, 2) for i in range(22)]  # zero sits mid-bin
@@ -103,10 +98,10 @@ def _dataset_charts(report: Report, colors: dict[str, str]) -> list[dict[str, An
         recall = charts.line_chart(curves, x_label="K", y_label="mean recall@K", colors=colors, y_cap=1.0) if curves else Markup("")
         primary = report.primary
         values = {
-            s.system: [r.metrics.get(primary) for r in report.rows if r.system == s.system and dataset_of(r) == dataset]
+            s.system: [r.metrics.get(primary) for r in report.rows if r.system == s.system and r.dataset == dataset]
             for s in sums
         } if primary else {}
-        seen = [v for vs in values.values() for v in vs if _finite(v)]
+        seen = [v for vs in values.values() for v in vs if is_finite(v)]
         lo, hi = min([0.0, *seen]), max([1.0, *seen])  # metrics live in [0, 1]; custom ones may not
         edges = [round(lo + (hi - lo) * i / 10, 6) for i in range(11)]
         dist = charts.histogram(values, edges=edges, x_label=primary or "", colors=colors) if seen else Markup("")
@@ -119,7 +114,7 @@ def _training_charts(report: Report) -> list[dict[str, Any]]:
     for name, points in report.training_curves.items():
         keys = [
             k for k in dict.fromkeys(k for p in points for k in p if k != "epoch")
-            if all(p.get(k) is None or _finite(p.get(k)) for p in points)
+            if all(p.get(k) is None or is_finite(p.get(k)) for p in points)
         ]
         series = {k: [(p.get("epoch", i + 1), p.get(k)) for i, p in enumerate(points)] for k in keys}
         chart = charts.line_chart(series, x_label="epoch", y_label="value", dashed={"train"} & set(keys))

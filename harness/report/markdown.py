@@ -5,9 +5,10 @@ from __future__ import annotations
 from harness.report.cost import ICON as CHECK_ICON
 from harness.report.cost import cost_table, gain_line, spend_lines, target_documents
 from harness.report.html import fmt_num, fmt_p, fmt_signed
+from harness.compare.model import Comparison, MetricTest
 from harness.report.model import Report
 
-ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+ICON = {"pass": "✅", "warn": "⚠️", "inconclusive": "❓", "fail": "❌"}
 
 
 def _cell(text: object) -> str:
@@ -37,15 +38,16 @@ def _comparison(report: Report) -> list[str]:
             f"### {ICON[pair.verdict.value]} {_cell(pair.candidate)} vs {_cell(pair.baseline)}{where} "
             f"({pair.n_paired} queries)",
             "",
-            f"| metric | {_cell(pair.baseline)} | {_cell(pair.candidate)} | Δ | {c.confidence_level:.0%} CI | p adj. | W/T/L | "
+            f"| metric | {_cell(pair.baseline)} | {_cell(pair.candidate)} | Δ | {c.settings.confidence_level:.0%} CI | p adj. | W/T/L | "
             + ("missing | " if missing else "") + "verdict |",
             "|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if missing else "") + "---|",
         ]
         for t in overall:
+            s = t.stats
             lines.append(
-                f"| {_cell(t.metric)} | {fmt_num(t.baseline_mean)} | {fmt_num(t.candidate_mean)} | "
-                f"{fmt_signed(t.delta)} | [{fmt_signed(t.ci_low, 3)}, {fmt_signed(t.ci_high, 3)}] | "
-                f"{fmt_p(t.p_adjusted)} | {t.wins}/{t.ties}/{t.losses} | " + (f"{t.missing} | " if missing else "")
+                f"| {_cell(t.metric)} | {fmt_num(s.baseline_mean)} | {fmt_num(s.candidate_mean)} | "
+                f"{fmt_signed(s.delta)} | [{fmt_signed(s.ci_low, 3)}, {fmt_signed(s.ci_high, 3)}] | "
+                f"{fmt_p(t.p_adjusted)} | {s.wins}/{s.ties}/{s.losses} | " + (f"{t.missing} | " if missing else "")
                 + f"{t.verdict.value} |"
             )
         if missing:
@@ -56,15 +58,30 @@ def _comparison(report: Report) -> list[str]:
     if problems:
         lines += ["", "**Deciding problems**", ""]
         for pair, t in problems[:10]:
+            where = f" on `{_cell(pair.dataset)}`" if len(c.datasets) > 1 else ""
             lines.append(
-                f"- {ICON[t.verdict.value]} {_cell(pair.candidate)}: {_cell(t.metric)} on `{_cell(t.slice.label)}` "
-                f"(n={t.n}) Δ {fmt_signed(t.delta)}, p adj. {fmt_p(t.p_adjusted)}: {t.reason}"
+                f"- {ICON[t.verdict.value]} {_cell(pair.candidate)}{where}: {_cell(t.metric)} on `{_cell(t.slice.label)}` "
+                f"(n={t.stats.n}) Δ {fmt_signed(t.stats.delta)}{_evidence(c, t)}: {t.reason}"
             )
         if len(problems) > 10:
             lines.append(f"- … {len(problems) - 10} more in the HTML report")
     if c.resolution_warning():
         lines += ["", f"> ⚠️ {c.resolution_warning()}"]
     return lines
+
+
+def policy_line(c: Comparison) -> str:
+    """The mode and the limits behind a verdict, in one parenthesis-ready phrase."""
+    p = c.policy
+    if p.mode == "non-inferiority":
+        return (f"non-inferiority: one-sided {1 - p.alpha:.0%} lower bound of Δ >= -max_drop, max_drop {p.max_drop:g}, "
+                f"{'t' if c.settings.test == 't-test' else 'bootstrap'} bounds")
+    return f"significance: {c.settings.test}, {p.correction} correction, alpha {p.alpha:g}, max_drop {p.max_drop:g}"
+
+
+def _evidence(c: Comparison, t: MetricTest) -> str:
+    """The corrected p-value behind a significance verdict (a non-inferiority reason states its bounds)."""
+    return "" if c.policy.mode == "non-inferiority" else f", p adj. {fmt_p(t.p_adjusted)}"
 
 
 def _answers(report: Report) -> list[str]:
@@ -119,9 +136,7 @@ def render_markdown(report: Report) -> str:
     lines = [head, "", f"Run `{_cell(report.run_id)}` · {len(report.systems)} system(s) · primary metric {report.primary}"]
     if report.comparison:
         v = report.comparison.verdict.value
-        lines += ["", f"**Verdict: {ICON[v]} {v.upper()}** ({report.comparison.test}, "
-                  f"{report.comparison.policy.correction} correction, alpha {report.comparison.policy.alpha:g}, "
-                  f"max_drop {report.comparison.policy.max_drop:g})"]
+        lines += ["", f"**Verdict: {ICON[v]} {v.upper()}** ({policy_line(report.comparison)})"]
         lines += _comparison(report)
     else:
         lines += [""] + _single(report)

@@ -10,7 +10,6 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import stats
 
-from harness.compare.compare import dataset_of
 from harness.compare.slices import slice_members
 from harness.types import Row
 
@@ -86,7 +85,7 @@ def summarize(
     """One summary per (system, dataset), in order of first appearance."""
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
-        groups.setdefault((row.system, dataset_of(row)), []).append(row)
+        groups.setdefault((row.system, row.dataset), []).append(row)
     out = []
     for (system, dataset), group in groups.items():
         values = {m: np.array([r.metrics.get(m, np.nan) for r in group], dtype=float) for m in metrics}
@@ -107,15 +106,9 @@ def summarize(
     return tuple(out)
 
 
-def _value(row: Row, metric: str | None) -> float | None:
-    """``row``'s finite value of ``metric``; None when absent, None (a failed verdict) or NaN."""
-    value = row.metrics.get(metric) if metric else None
-    return float(value) if value is not None and math.isfinite(value) else None
-
-
 def _sort_value(row: Row, metric: str | None) -> float:
     """Worst first: queries without a value sort after every scored one."""
-    value = _value(row, metric)
+    value = row.value(metric) if metric else None
     return math.inf if value is None else value
 
 
@@ -135,13 +128,13 @@ class QueryDelta:
 
 def query_deltas(rows: Sequence[Row], dataset: str, baseline: str, candidate: str, metric: str) -> list[QueryDelta]:
     """Paired per-query deltas of ``metric``, most negative first; queries without both values are left out."""
-    by_key = {(r.system, r.qid): r for r in rows if dataset_of(r) == dataset}
+    by_key = {(r.system, r.qid): r for r in rows if r.dataset == dataset}
     out = [
         QueryDelta(b, c, after - before)
         for (system, qid), b in by_key.items()
         if system == baseline
         and (c := by_key.get((candidate, qid))) is not None
-        and (before := _value(b, metric)) is not None
-        and (after := _value(c, metric)) is not None
+        and (before := b.value(metric)) is not None
+        and (after := c.value(metric)) is not None
     ]
     return sorted(out, key=lambda d: (d.delta, d.baseline.qid))

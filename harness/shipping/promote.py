@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Check:
+class PromotionCheck:
+    """One readiness check before ``ragshift promote`` moves an alias: ok, failed, or not applicable."""
+
     name: str
     ok: bool | None  # None: not applicable (e.g. no current collection to compare with)
     detail: str
@@ -39,7 +41,7 @@ class Check:
 @dataclass(frozen=True)
 class Promotion:
     alias: Alias
-    checks: tuple[Check, ...]
+    checks: tuple[PromotionCheck, ...]
     forced: bool
 
 
@@ -93,15 +95,15 @@ def promote(
     return Promotion(moved, tuple(checks), bool(failed))
 
 
-def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: Any, chunker: Any) -> list[Check]:
+def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: Any, chunker: Any) -> list[PromotionCheck]:
     try:
         index = col.existing(store, name)
     except ConfigError as exc:
-        return [Check("collection", False, f"{exc}; build it with `ragshift reindex`")]
+        return [PromotionCheck("collection", False, f"{exc}; build it with `ragshift reindex`")]
     tags, count = index.metadata, index.count()
-    found = [Check("collection", True, f"{name} ({count} vectors)")]
+    found = [PromotionCheck("collection", True, f"{name} ({count} vectors)")]
     recorded = tags.get("ragshift:embedder")
-    found.append(Check("fingerprint", recorded == fingerprint,
+    found.append(PromotionCheck("fingerprint", recorded == fingerprint,
                        f"holds embedder {recorded}" + ("" if recorded == fingerprint else f", config's is {fingerprint}")))
     expected = len(chunker.chunk(list(corpus.documents.values())))
     complete = bool(tags.get(col.COMPLETE))
@@ -109,28 +111,28 @@ def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: 
     ok = complete and fresh and count == expected
     why = (f"{count} vectors, corpus has {expected} chunks" + ("" if complete else "; reindex did not finish")
            + ("" if fresh else "; built from another version of the corpus (run `ragshift reindex`)"))
-    found.append(Check("complete", ok, why))
+    found.append(PromotionCheck("complete", ok, why))
     return found
 
 
 def _sample_check(
     config: RunConfig, store: ChromaStore, current: Alias | None, target: str, embedder: Any,
     dataset: Any, sample: int, console: Console,
-) -> Check:
+) -> PromotionCheck:
     """Evaluate the alias's current collection and ``target`` on the same sample of judged queries."""
     if current is None:
-        return Check("sample evaluation", None, "the alias is new: no current collection to compare with")
+        return PromotionCheck("sample evaluation", None, "the alias is new: no current collection to compare with")
     if current.collection == target:
-        return Check("sample evaluation", False, f"the alias already points at {target}")
+        return PromotionCheck("sample evaluation", False, f"the alias already points at {target}")
     queries = list(dataset.queries)
     if not queries:
-        return Check("sample evaluation", False, f"no judged queries in split {dataset.split!r} of {dataset.corpus.source}")
+        return PromotionCheck("sample evaluation", False, f"no judged queries in split {dataset.split!r} of {dataset.corpus.source}")
     picked = sorted(random.Random(config.run.seed).sample(queries, min(sample, len(queries))), key=lambda q: q.qid)
     try:
         current_index = col.existing(store, current.collection)
         current_embedder = embedder_of(config, current_index)
     except ConfigError as exc:
-        return Check("sample evaluation", False, f"cannot open the current collection: {exc}")
+        return PromotionCheck("sample evaluation", False, f"cannot open the current collection: {exc}")
     rows = _rows(config, "current", current_index, current_embedder, dataset, picked)
     rows += _rows(config, "candidate", col.existing(store, target), embedder, dataset, picked)
     from harness.compare import compare_rows
@@ -144,9 +146,9 @@ def _sample_check(
               f"policy verdict {verdict}")
     problems = comparison.deciding_problems()
     if problems:
-        detail += "; " + ", ".join(f"{t.metric} on {t.slice.label} {t.delta:+.4f}" for _, t in problems[:3])
+        detail += "; " + ", ".join(f"{t.metric} on {t.slice.label} {t.stats.delta:+.4f}" for _, t in problems[:3])
     console.print(f"sample evaluation: {detail}")
-    return Check("sample evaluation", verdict != "fail", detail)
+    return PromotionCheck("sample evaluation", not comparison.verdict.blocks, detail)
 
 
 def embedder_of(config: RunConfig, index: ChromaIndex) -> Any:

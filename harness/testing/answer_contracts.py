@@ -11,7 +11,7 @@ from typing import Callable, ClassVar
 
 from harness.answers.metrics import MENU
 from harness.answers.prompt import PromptTemplate
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.errors import RagshiftError
 from harness.protocols import Generator, Judge
 
@@ -82,7 +82,7 @@ class JudgeContract:
             forward = judge.score(metric, list(CONTRACT_SAMPLES))
             backward = judge.score(metric, list(CONTRACT_SAMPLES[::-1]))
             assert judge.score(metric, []) == []
-            assert len(forward) == len(CONTRACT_SAMPLES) and all(isinstance(v, Verdict) for v in forward)
+            assert len(forward) == len(CONTRACT_SAMPLES) and all(isinstance(v, JudgeVerdict) for v in forward)
             assert [v.value for v in backward] == [v.value for v in forward][::-1], metric
             for verdict in forward:
                 if verdict.value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from harness.answers.metrics import JUDGED
-from harness.answers.sample import AnswerSample, Verdict
+from harness.answers.sample import AnswerSample, JudgeVerdict
 from harness.errors import ConfigError
 from harness.fingerprint import stable_hash
 from harness.testing.generators import sentences, words
@@ -43,18 +43,18 @@ class OverlapJudge:
     def metrics(self) -> tuple[str, ...]:
         return JUDGED
 
-    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[Verdict]:
+    def score(self, metric: str, samples: Sequence[AnswerSample]) -> list[JudgeVerdict]:
         self.prompt_hash(metric)
         self.calls.append((metric, len(samples)))
         verdicts = []
         for sample in samples:
             value = overlap_score(metric, sample)
             if any(marker in sample.response for marker in self.fail_on):
-                verdicts.append(Verdict.failed("ScriptedFailure: unparsable verdict"))
+                verdicts.append(JudgeVerdict.failed("ScriptedFailure: unparsable verdict"))
             elif value is None:
-                verdicts.append(Verdict.failed(f"{metric}: nothing to score"))
+                verdicts.append(JudgeVerdict.failed(f"{metric}: nothing to score"))
             else:
-                verdicts.append(Verdict(value))
+                verdicts.append(JudgeVerdict(value))
         return verdicts
 
     def fingerprint(self) -> str:

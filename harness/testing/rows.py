@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from harness.types import Hit, Row
+from harness.types import DEFAULT_DATASET, Hit, Row
 
 QUERY_TEMPLATES = (
     ("howto", "How do I reset the {thing} password?"),
@@ -73,7 +73,29 @@ def synthetic_rows(
                     metrics=_metrics(ranks, len(relevant)),
                     hits=tuple(Hit(d, round(1 - j / depth, 4)) for j, d in enumerate(hits)),
                     relevant=relevant,
-                    meta={"dataset": dataset} if dataset else {},
+                    dataset=dataset or DEFAULT_DATASET,
                 )
             )
+    return rows
+
+
+def rows_with_deltas(
+    baseline: Sequence[float],
+    deltas: Sequence[float],
+    *,
+    metric: str = "ndcg@10",
+    query_types: Sequence[str] = ("howto", "errorcode", "keyword", "negation", "factoid"),
+    systems: tuple[str, str] = ("baseline", "candidate"),
+    dataset: str = DEFAULT_DATASET,
+) -> list[Row]:
+    """Rows of two systems on one metric: query ``i`` scores ``baseline[i]`` and ``baseline[i] + deltas[i]``
+    (query types cycle through ``query_types``). For reproducing a comparison from its per-query numbers."""
+    if len(baseline) != len(deltas):
+        raise ValueError(f"{len(baseline)} baseline values but {len(deltas)} deltas")
+    rows = []
+    for name, shift in zip(systems, (0.0, 1.0)):
+        for i, (value, delta) in enumerate(zip(baseline, deltas)):
+            qtype = query_types[i % len(query_types)] if query_types else None
+            rows.append(Row(name, f"q{i:04d}", f"query {i} ({qtype})", qtype, "test",
+                            {metric: float(value) + shift * float(delta)}, dataset=dataset))
     return rows

@@ -88,10 +88,10 @@ def test_gold_answer_metrics_skip_queries_without_gold(corpus, good_hits):
 
 def test_merge_adds_answer_metrics_to_retrieval_rows(corpus, good_hits):
     answers = rows_for(corpus, good_hits)
-    retrieval = [Row("sys", q, "", None, None, {"ndcg@10": 1.0}, meta={"dataset": "mini"}) for q in corpus.queries]
+    retrieval = [Row("sys", q, "", None, None, {"ndcg@10": 1.0}, dataset="mini") for q in corpus.queries]
     merged = merge_rows(retrieval, answers)
     assert set(merged[0].metrics) == {"ndcg@10", *OFFLINE}
-    assert merged[0].meta["dataset"] == "mini" and merged[0].meta["answer"]["text"]
+    assert merged[0].dataset == "mini" and merged[0].meta["answer"]["text"]
     with pytest.raises(RagshiftError, match="no retrieval row"):
         merge_rows(retrieval[:1], answers)
 
@@ -104,7 +104,7 @@ def test_answer_metrics_go_through_the_comparison_unchanged(corpus, good_hits, b
     (pair,) = comparison.pairs
     overall = {t.metric: t for t in pair.tests if t.slice.label == "all"}
     assert set(overall) >= set(OFFLINE)
-    assert overall["answer.contains_gold"].delta == pytest.approx(2 / 3)
+    assert overall["answer.contains_gold"].stats.delta == pytest.approx(2 / 3)
     assert {t.slice.label for t in pair.tests if t.metric == "answer.contains_gold"} >= {"query_type=where", "query_type=how_many"}
 
 

@@ -9,15 +9,15 @@ from scipy import stats
 from harness.compare import RegressionPolicy, Rule, Verdict, compare_rows
 from harness.compare.stats import holm
 from harness.errors import ConfigError, RagshiftError
-from harness.testing.rows import synthetic_rows
+from harness.testing.rows import rows_with_deltas, synthetic_rows
 from harness.types import Hit, Row
 
 FAST = {"n_resamples": 199, "test": "t-test"}
 
 
-def row(system, qid, value, *, query="q", qtype=None, hits=(), relevant=None, **meta):
+def row(system, qid, value, *, query="q", qtype=None, hits=(), relevant=None, dataset="default", **meta):
     return Row(system, qid, query, qtype, "test", {"ndcg@10": value}, tuple(Hit(d, 1.0 - i / 100) for i, d in enumerate(hits)),
-               relevant or {}, meta)
+               relevant or {}, meta, dataset)
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +31,12 @@ def test_overall_test_matches_scipy_and_holm(regressed):
     pair = c.pairs[0]
     base = np.array([r.metrics["ndcg@10"] for r in regressed if r.system == "baseline"])
     cand = np.array([r.metrics["ndcg@10"] for r in regressed if r.system == "candidate"])
-    t = pair.test("ndcg@10")
+    t = pair.test("ndcg@10").stats
     assert t.n == 160 and pair.n_paired == 160 and pair.unpaired == 0
     assert t.baseline_mean == pytest.approx(base.mean()) and t.candidate_mean == pytest.approx(cand.mean())
     assert t.p_value == pytest.approx(stats.ttest_rel(cand, base).pvalue)
     deciding = [x for x in pair.tests if x.deciding]
-    assert [x.p_adjusted for x in deciding] == pytest.approx(list(holm([x.p_value for x in deciding])))
+    assert [x.p_adjusted for x in deciding] == pytest.approx(list(holm([x.stats.p_value for x in deciding])))
     assert t.wins + t.ties + t.losses == 160
 
 
@@ -45,14 +45,14 @@ def test_regressed_slice_fails_the_candidate(regressed):
     assert c.verdict is Verdict.FAIL
     worst_pair, worst = c.deciding_problems()[0]
     assert worst.verdict is Verdict.FAIL and worst.slice.label == "query_type=errorcode"
-    assert worst.delta < -0.1 and worst.ci_high < 0
+    assert worst.stats.delta < -0.1 and worst.stats.ci_high < 0
 
 
 def test_clear_improvement_passes():
     rows = synthetic_rows(160, {"baseline": 0.4, "candidate": 0.6})
     c = compare_rows(rows, baseline="baseline", **FAST)
     assert c.verdict is Verdict.PASS
-    assert c.pairs[0].test("ndcg@10").delta > 0
+    assert c.pairs[0].test("ndcg@10").stats.delta > 0
 
 
 def test_small_slices_show_but_never_decide():
@@ -64,7 +64,7 @@ def test_small_slices_show_but_never_decide():
     loose = RegressionPolicy(max_drop=0.5)  # tolerate the overall drop (0.2), not the slice's (0.8)
     c = compare_rows(rows, baseline="base", policy=loose, auto_tags=False, **FAST)
     rare = c.pairs[0].test("ndcg@10", "query_type=rare")
-    assert rare.n == 10 and not rare.deciding and rare.verdict is Verdict.FAIL
+    assert rare.stats.n == 10 and not rare.deciding and rare.verdict is Verdict.FAIL
     assert c.verdict is Verdict.WARN  # only the overall, significant but tolerated drop counts
     strict = RegressionPolicy(max_drop=0.5, min_slice_size=10)
     assert compare_rows(rows, baseline="base", policy=strict, auto_tags=False, **FAST).verdict is Verdict.FAIL
@@ -81,7 +81,7 @@ def test_slices_from_meta_fields_and_tags():
     texts = ["How does SSO work?", "sso setup", "What is a token?", "VPN setup", "reset", "reset"]
     rows = [row(s, f"q{i}", 0.5, query=t, team="a" if i < 3 else "b") for s in ("b", "c") for i, t in enumerate(texts)]
     c = compare_rows(rows, baseline="b", slice_fields=("team",), **FAST)
-    members = {t.slice.label: t.n for t in c.pairs[0].tests}
+    members = {t.slice.label: t.stats.n for t in c.pairs[0].tests}
     assert list(members)[:3] == ["all", "team=a", "team=b"]
     assert members["form=question"] == 2 and members["tag=acronym"] == 2 and members["team=a"] == 3
 
@@ -186,4 +186,61 @@ def test_to_json_is_plain_data(regressed):
 def test_nan_scores_drop_only_their_pairs():
     rows = [row("b", f"q{i}", 0.5) for i in range(6)] + [row("c", f"q{i}", float("nan") if i < 2 else 0.7) for i in range(6)]
     t = compare_rows(rows, baseline="b", **FAST).pairs[0].test("ndcg@10")
-    assert t.n == 4 and t.delta == pytest.approx(0.2)
+    assert t.stats.n == 4 and t.stats.delta == pytest.approx(0.2)
+
+
+def test_settings_value_object_and_overrides():
+    from harness.compare import CompareSettings
+
+    rows = synthetic_rows(30, {"base": 0.5, "cand": 0.6})
+    settings = CompareSettings(test="t-test", n_resamples=199, slice_fields=(), auto_tags=False)
+    c = compare_rows(rows, baseline="base", settings=settings)
+    assert c.settings == settings and {t.slice.label for t in c.pairs[0].tests} == {"all"}
+    assert compare_rows(rows, baseline="base", settings=settings, seed=3).settings == settings.updated(seed=3)
+    with pytest.raises(ConfigError, match="valid: test, n_resamples, confidence_level, seed, slice_fields"):
+        compare_rows(rows, baseline="base", slices=("x",))
+    data = c.to_json()
+    assert (data["test"], data["n_resamples"], data["slice_fields"]) == ("t-test", 199, [])
+
+
+def test_non_inferiority_policy_gives_inconclusive_and_the_queries_to_resolve_it():
+    deltas = [0.095 if i % 2 else -0.105 for i in range(60)]  # Δ -0.005, SD 0.1 on 60 queries: cannot tell
+    rows = rows_with_deltas([0.5] * 60, deltas, systems=("base", "cand"))
+    policy = RegressionPolicy(mode="non-inferiority", max_drop=0.01)
+    c = compare_rows(rows, baseline="base", policy=policy, slice_fields=(), auto_tags=False, **FAST)
+    t = c.pairs[0].test("ndcg@10")
+    assert t.verdict is Verdict.INCONCLUSIVE and c.verdict is Verdict.INCONCLUSIVE and c.verdict.blocks
+    assert t.stats.lower_bound < -0.01 <= t.stats.upper_bound and t.queries_needed > 60
+    assert f"about {t.queries_needed:,} paired queries (now 60)" in t.reason
+    assert c.deciding_problems() == [(c.pairs[0], t)]
+    assert c.resolution_warning() is None  # bounds, not p-values, decide
+    data = c.to_json()
+    assert data["verdict"] == "inconclusive" and data["policy"]["mode"] == "non-inferiority"
+    first = data["pairs"][0]["tests"][0]
+    assert first["queries_needed"] == t.queries_needed and first["lower_bound"] == t.stats.lower_bound
+    same = compare_rows(rows, baseline="base", policy=RegressionPolicy(max_drop=0.01), slice_fields=(), auto_tags=False, **FAST)
+    assert same.verdict in (Verdict.PASS, Verdict.WARN)  # the significance mode lets the same data through
+
+
+def test_queries_of_two_datasets_pair_by_dataset_even_when_qids_collide():
+    rows = [row(s, f"q{i}", v, dataset=d) for d, v_b, v_c in (("scifact", 0.5, 0.5), ("nfcorpus", 0.8, 0.2))
+            for i in range(25) for s, v in (("b", v_b), ("c", v_c))]
+    c = compare_rows(rows, baseline="b", auto_tags=False, **FAST)
+    assert [(p.dataset, p.n_paired, round(p.test("ndcg@10").stats.delta, 3)) for p in c.pairs] == [
+        ("scifact", 25, 0.0), ("nfcorpus", 25, -0.6)
+    ]
+    assert [(p.dataset, t.slice.label) for p, t in c.deciding_problems()] == [("nfcorpus", "all")]
+    with pytest.raises(RagshiftError, match="'q1' twice in dataset 'nfcorpus'"):
+        compare_rows(rows + [row("b", "q1", 0.3, dataset="nfcorpus")], baseline="b", **FAST)
+
+
+def test_rows_carry_their_dataset_and_old_rows_still_read():
+    new = row("b", "q1", 0.5, dataset="scifact")
+    data = new.to_json()
+    assert data["dataset"] == "scifact" and "dataset" not in data["meta"]
+    assert Row.from_json(data) == new
+    old = {k: v for k, v in data.items() if k != "dataset"}
+    assert Row.from_json(old).dataset == "default"  # written before rows named a dataset
+    legacy = {**old, "meta": {"dataset": "scifact", "team": "a"}}  # the dataset used to live in meta
+    read = Row.from_json(legacy)
+    assert (read.dataset, dict(read.meta)) == ("scifact", {"team": "a"})

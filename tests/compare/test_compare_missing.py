@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.compare import compare_rows
+from harness.compare import CompareSettings, compare_rows
 from harness.gates import assert_at_least, compare_metric
 from harness.report import build_report, render_markdown
 from harness.report.summary import query_deltas
@@ -35,10 +35,11 @@ def test_none_drops_only_its_pair_and_is_counted():
     cand = {i: (None if i in (1, 7) else 0.9) for i in range(10)}
     pair = compare_rows(rows_with(base, cand), baseline="b", auto_tags=False, **FAST).pairs[0]
     judged = pair.test("judge.faithfulness")
-    assert (judged.n, judged.missing) == (8, 2)
-    assert judged.candidate_mean == pytest.approx(0.9) and judged.delta == pytest.approx(0.4)
-    assert (pair.test("judge.faithfulness", "query_type=a").n, pair.test("judge.faithfulness", "query_type=a").missing) == (4, 1)
-    assert (pair.test("ndcg@10").n, pair.test("ndcg@10").missing) == (10, 0)
+    assert (judged.stats.n, judged.missing) == (8, 2)
+    assert judged.stats.candidate_mean == pytest.approx(0.9) and judged.stats.delta == pytest.approx(0.4)
+    sliced = pair.test("judge.faithfulness", "query_type=a")
+    assert (sliced.stats.n, sliced.missing) == (4, 1)
+    assert (pair.test("ndcg@10").stats.n, pair.test("ndcg@10").missing) == (10, 0)
     assert pair.to_json()["tests"][0]["missing"] == 0
 
 
@@ -46,7 +47,7 @@ def test_metric_on_some_queries_only_is_still_compared():
     """Answers for the first 6 queries only (``max_queries``): the metric is tested on those."""
     answered = {i: 0.5 for i in range(6)}
     t = compare_rows(rows_with(answered, answered), baseline="b", auto_tags=False, **FAST).pairs[0].test("judge.faithfulness")
-    assert (t.n, t.missing, t.delta) == (6, 4, 0.0)
+    assert (t.stats.n, t.missing, t.stats.delta) == (6, 4, 0.0)
 
 
 def test_metric_without_any_pair_shows_but_never_decides():
@@ -54,7 +55,7 @@ def test_metric_without_any_pair_shows_but_never_decides():
     failed = {i: None for i in range(10)}
     pair = compare_rows(rows_with(every, failed), baseline="b", auto_tags=False, **FAST).pairs[0]
     t = pair.test("judge.faithfulness")
-    assert (t.n, t.missing, t.deciding, t.verdict.value) == (0, 10, False, "pass")
+    assert (t.stats.n, t.missing, t.deciding, t.verdict.value) == (0, 10, False, "pass")
     assert "no query has a value from both systems" in t.reason
     assert [x.slice.label for x in pair.tests if x.metric == "judge.faithfulness"] == ["all"]  # empty slices left out
 
@@ -74,5 +75,6 @@ def test_reports_and_gates_skip_none():
     assert means == {"b": 0.5, "c": 1.0}
     assert [d.delta for d in query_deltas(rows, "default", "b", "c", "judge.faithfulness")] == [0.5] * 7
     assert "| 3 | pass |" in render_markdown(report)  # the missing column
-    assert compare_metric(rows, baseline="b", candidate="c", metric="judge.faithfulness", **FAST).pairs[0].tests[0].n == 7
+    settings = CompareSettings(**FAST, auto_tags=False)
+    assert compare_metric(rows, baseline="b", candidate="c", metric="judge.faithfulness", settings=settings).pairs[0].tests[0].stats.n == 7
     assert assert_at_least(rows, system="c", metric="judge.faithfulness", threshold=0.99).n == 7

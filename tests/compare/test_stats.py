@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from harness.compare.stats import adjust_p_values, bootstrap_ci, holm, paired_compare, paired_p_value
+from harness.compare.stats import (
+    adjust_p_values,
+    bootstrap_ci,
+    holm,
+    paired_compare,
+    paired_p_value,
+    queries_needed,
+)
 
 
 def _mean_diff(x, y, axis=-1):
@@ -109,3 +116,45 @@ def test_adjust_p_values_methods():
     assert adjust_p_values(p, "bh") == pytest.approx(stats.false_discovery_control(p, method="bh"))
     assert adjust_p_values(p, "none") == pytest.approx(p)
     assert adjust_p_values(p, "holm") == pytest.approx(holm(p))
+
+
+def test_one_sided_bootstrap_bounds_are_scipys(paired):
+    base, cand = paired
+    r = paired_compare(base, cand, test="permutation", n_resamples=999, confidence=0.95, seed=5, bound_level=0.9)
+    for alternative, bound in (("greater", r.lower_bound), ("less", r.upper_bound)):
+        expected = stats.bootstrap(
+            (base, cand), _mean_diff, paired=True, vectorized=True, n_resamples=999, confidence_level=0.9,
+            alternative=alternative, rng=np.random.default_rng(5),
+        ).confidence_interval
+        assert bound == pytest.approx(expected.low if alternative == "greater" else expected.high)
+    assert r.ci_low < r.lower_bound < r.delta < r.upper_bound < r.ci_high  # one-sided 90% sits inside two-sided 95%
+    assert r.bound_level == 0.9 and r.sd == pytest.approx(np.std(cand - base, ddof=1))
+
+
+def test_one_sided_t_bounds_are_scipys(paired):
+    base, cand = paired
+    r = paired_compare(base, cand, test="t-test", n_resamples=99, confidence=0.95, seed=0, bound_level=0.95)
+    assert r.lower_bound == pytest.approx(stats.ttest_rel(cand, base, alternative="greater").confidence_interval(0.95).low)
+    assert r.upper_bound == pytest.approx(stats.ttest_rel(cand, base, alternative="less").confidence_interval(0.95).high)
+    # the one-sided 95% bounds are the two-sided 90% interval
+    both = stats.ttest_rel(cand, base).confidence_interval(0.90)
+    assert (r.lower_bound, r.upper_bound) == pytest.approx((both.low, both.high))
+
+
+def test_bounds_of_constant_or_single_differences():
+    x = np.array([0.2, 0.5, 0.9])
+    for test in ("t-test", "permutation"):
+        r = paired_compare(x, x - 0.01, test=test, n_resamples=99, confidence=0.95, seed=0)
+        assert (r.lower_bound, r.upper_bound) == pytest.approx((-0.01, -0.01))
+        one = paired_compare([0.5], [0.4], test=test, n_resamples=99, confidence=0.95, seed=0)
+        assert np.isnan(one.lower_bound) and np.isnan(one.sd) and queries_needed(one, 0.01, alpha=0.05, power=0.8) is None
+
+
+def test_queries_needed_is_the_normal_sample_size_formula(paired):
+    base, cand = paired
+    r = paired_compare(base, cand, test="t-test", n_resamples=99, confidence=0.95, seed=0)
+    z = stats.norm.ppf(0.95) + stats.norm.ppf(0.8)
+    expected = int(np.ceil((z * r.sd / abs(r.delta + 0.01)) ** 2))
+    assert queries_needed(r, 0.01, alpha=0.05, power=0.8) == max(expected, r.n + 1)
+    assert queries_needed(r, -r.delta, alpha=0.05, power=0.8) is None  # Δ on -max_drop: nothing separates them
+    assert queries_needed(r, 0.01, alpha=0.05, power=0.9) > queries_needed(r, 0.01, alpha=0.05, power=0.8)

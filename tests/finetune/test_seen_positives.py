@@ -54,5 +54,5 @@ def test_rows_are_marked_and_the_comparison_slices_by_it(tmp_path):
         "compare": {"n_resamples": 99, "auto_tags": False},
     })
     comparison = compare(config, marked, Console(quiet=True))
-    deltas = {t.slice.label: round(t.delta, 3) for p in comparison.pairs for t in p.tests}
+    deltas = {t.slice.label: round(t.stats.delta, 3) for p in comparison.pairs for t in p.tests}
     assert deltas["train_positive=seen"] == 0.3 and deltas["train_positive=unseen"] == 0.0

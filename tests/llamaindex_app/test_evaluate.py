@@ -15,7 +15,7 @@ from adapters.llamaindex.retriever import RagshiftRetriever
 from app_fixtures import VOCABULARY
 from harness.config import load_config
 from harness.corpus import load_corpus
-from harness.gates import assert_not_worse
+from harness.gates import assert_not_worse, gate_settings
 from harness.testing.embedders import KeywordEmbedder
 from harness.testing.judges import OverlapJudge
 
@@ -75,7 +75,7 @@ def test_faithfulness_gate_over_two_query_engines(keyword_suite, corpus):
         rows += query_engine_rows(engine, corpus, system=name, metrics=METRICS,
                                   answer_metrics=["judge.faithfulness"], judge=OverlapJudge())
     comparison = assert_not_worse(rows, baseline="baseline", candidate="candidate", metric="judge.faithfulness",
-                                  max_drop=0.0, n_resamples=99)
+                                  max_drop=0.0, settings=gate_settings(n_resamples=99))
     assert comparison.pairs[0].n_paired == 6
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
-from harness.gates import GateFailure, assert_at_least, assert_not_worse, metric_rows, slice_rows
+from harness.gates import GateFailure, assert_at_least, assert_not_worse, gate_settings, metric_rows, slice_rows
 from harness.testing.rows import synthetic_rows
 
-FAST = {"n_resamples": 999}
+FAST = {"settings": gate_settings(n_resamples=999)}
 TYPES = ("howto", "errorcode", "keyword", "negation", "factoid")
 
 
@@ -33,10 +33,16 @@ def test_worse_candidate_fails_with_a_compact_table_and_the_report_path(tmp_path
         assert_not_worse(rows_for(0.2), baseline="baseline", candidate="candidate", report=report, **FAST)
     message = str(caught.value)
     lines = message.splitlines()
-    assert lines[0].startswith("ragshift gate failed: 'candidate' is worse than 'baseline' on ndcg@10")
-    assert lines[1].split() == ["metric", "slice", "n", "baseline", "candidate", "delta", "95%", "CI", "p", "(holm)"]
+    assert lines[0].startswith(
+        "ragshift gate failed: 'candidate' vs 'baseline' on ndcg@10: a drop beyond 0.01 is measured (non-inferiority: "
+        "one-sided 95% lower bound of delta >= -0.01 overall and on every slice with n >= 20; bootstrap bounds)"
+    )
+    assert lines[1].split() == ["metric", "slice", "n", "baseline", "candidate", "delta", "95%", "lower", "95%", "upper",
+                                "verdict", "queries", "needed"]
     overall = lines[2].split()
-    assert overall[:3] == ["ndcg@10", "all", "240"] and float(overall[5]) < -0.1
+    assert overall[:3] == ["ndcg@10", "all", "240"] and float(overall[5]) < -0.1 and float(overall[7]) < -0.01
+    assert overall[8:] == ["fail", "-"]
+    assert lines[-2].startswith("fail: a drop beyond 0.01 is measured on all, query_type=")
     assert lines[-1] == f"report: {report}"
     assert "Traceback" not in message and len(lines) < 15
 
@@ -53,12 +59,12 @@ def test_slices_below_min_support_are_reported_but_do_not_decide():
     rows = rows_for(0.6, effects={"errorcode": -0.25})
     comparison = assert_not_worse(rows, baseline="baseline", candidate="candidate", min_support=100, **FAST)
     small = comparison.pairs[0].test("ndcg@10", "query_type=errorcode")
-    assert small.n == 60 and not small.deciding and small.delta < -0.1 and small.verdict.value == "fail"
+    assert small.stats.n == 60 and not small.deciding and small.stats.delta < -0.1 and small.verdict.value == "fail"
 
 
 def test_fail_on_warn_also_fails_insignificant_drops_beyond_tolerance():
     rows = rows_for(0.45, n=40)  # a small drop on few queries: not significant
-    kwargs = dict(baseline="baseline", candidate="candidate", max_drop=0.0, min_support=1000, **FAST)
+    kwargs = dict(baseline="baseline", candidate="candidate", max_drop=0.0, min_support=1000, mode="significance", **FAST)
     comparison = assert_not_worse(rows, **kwargs)
     assert comparison.pairs[0].test("ndcg@10").verdict.value == "warn"
     with pytest.raises(GateFailure):
@@ -121,9 +127,20 @@ def test_gate_module_imports_no_heavy_library():
     assert out.stdout.strip() == "[]"
 
 
-def test_failure_message_names_small_and_insignificant_drops_too():
+def test_significance_failure_message_names_small_and_insignificant_drops_too():
+    with pytest.raises(GateFailure) as caught:
+        assert_not_worse(rows_for(0.3), baseline="baseline", candidate="candidate", min_support=100, mode="significance", **FAST)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith("ragshift gate failed: 'candidate' is worse than 'baseline' on ndcg@10 (significance: "
+                               "max drop 0.01, alpha 0.05, holm over 1 slice(s) with n >= 100; permutation test)")
+    assert lines[1].split() == ["metric", "slice", "n", "baseline", "candidate", "delta", "95%", "CI", "p", "(holm)"]
+    assert [line.split()[1] for line in lines if line.startswith("ndcg@10")] == ["all"]
+    assert lines[3].startswith("too small to decide, also dropping: query_type=")
+
+
+def test_non_inferiority_message_names_small_slices_not_shown_within_max_drop():
     with pytest.raises(GateFailure) as caught:
         assert_not_worse(rows_for(0.3), baseline="baseline", candidate="candidate", min_support=100, **FAST)
     lines = str(caught.value).splitlines()
     assert [line.split()[1] for line in lines if line.startswith("ndcg@10")] == ["all"]
-    assert lines[3].startswith("too small to decide, also dropping: query_type=")
+    assert lines[-1].startswith("too small to decide, not shown within max drop either: query_type=")

@@ -128,7 +128,8 @@ def test_failed_gate_prints_a_table_and_the_report_not_a_traceback(run, project)
     section = failure_section(run.stdout, "test_failing_gate")
     lines = section.splitlines()
     assert lines[0] == f"{project / 'test_suite.py'}:12"  # the gate's line in the test
-    assert lines[1].startswith("ragshift gate failed: 'worse' is worse than 'baseline' on ndcg@10 (max drop 0.01")
+    assert lines[1].startswith("ragshift gate failed: 'worse' vs 'baseline' on ndcg@10: ")
+    assert "(non-inferiority: one-sided 95% lower bound of delta >= -0.01 overall and on every slice with n >= 20" in lines[1]
     assert lines[2].split()[:5] == ["metric", "slice", "n", "baseline", "worse"]
     assert [line.split()[1] for line in lines[3:] if line.startswith("ndcg@10")] == [
         "all", "query_type=pair", "query_type=single"
@@ -183,3 +184,16 @@ def test_xdist_workers_share_one_evaluation(project, run):
     totals = {p.name: p.read_text() for p in (project / "evidence").glob("gw*.txt")}
     assert len(totals) == 2 and len(set(totals.values())) == 1  # one evaluation's run card, read by both
     assert len(list((project / "out-x").glob("tiny-*/rows.jsonl"))) == 1
+
+
+@pytest.mark.slow
+def test_suite_gates_use_policy_mode_only_when_the_config_sets_it(project, tmp_path):
+    from harness.suite import Suite
+
+    (project / "sig.toml").write_text((project / "suite.toml").read_text() + '[policy]\nmode = "significance"\n')
+    unset = Suite(project / "suite.toml", output=tmp_path / "a")
+    assert unset.assert_not_worse("same", max_drop=0.0).policy.mode == "non-inferiority"
+    chosen = Suite(project / "sig.toml", output=tmp_path / "b")
+    assert chosen.assert_not_worse("same", max_drop=0.0).policy.mode == "significance"
+    assert chosen.assert_not_worse("same", max_drop=0.0, mode="non-inferiority").policy.mode == "non-inferiority"
+    assert len(chosen.gate_reports) == 2  # the two modes are two gates, two reports

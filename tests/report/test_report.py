@@ -112,7 +112,7 @@ def test_training_curves_from_run_card_list(rows):
 def test_multiple_datasets_summarised_separately(rows):
     from dataclasses import replace
 
-    general = [replace(r, meta={"dataset": "general"}) for r in rows[:40]]
+    general = [replace(r, dataset="general") for r in rows[:40]]
     report = build_report(list(rows) + general, {})
     assert report.datasets == ["default", "general"]
     assert [(s.system, s.dataset, s.n) for s in report.summaries][-1] == ("baseline", "general", 40)
@@ -148,3 +148,40 @@ def test_odd_extras_do_not_break_rendering(rows):
     html = render_html(build_report(scaled, {}, training_curves=curves))
     assert 'id="training"' in html and ">note<" not in html
     assert html.count("<svg") >= 2
+
+
+def _inconclusive_report(second: str | None = None):
+    from harness.compare import RegressionPolicy, compare_rows
+    from harness.testing.rows import rows_with_deltas
+
+    deltas = [0.095 if i % 2 else -0.105 for i in range(60)]  # Δ -0.005 on 60 queries: cannot tell
+    rows = rows_with_deltas([0.5] * 60, deltas)
+    if second:  # a second dataset with the same qids and a measured drop
+        rows += rows_with_deltas([0.5] * 60, [-0.2] * 60, dataset=second)
+    policy = RegressionPolicy(mode="non-inferiority", max_drop=0.01)
+    comparison = compare_rows(rows, baseline="baseline", policy=policy, slice_fields=(), auto_tags=False, n_resamples=999)
+    return build_report(rows, {}, comparison)
+
+
+def test_inconclusive_verdict_has_its_own_badge_colour_and_words():
+    report = _inconclusive_report()
+    assert report.verdict == "inconclusive"
+    html = render_html(report)
+    assert '<section id="verdict" class="verdict inconclusive">' in html and '<div class="big">INCONCLUSIVE</div>' in html
+    assert '<span class="pill inconclusive"' in html and ".pill.inconclusive { background:var(--inconclusive); }" in html
+    assert "Policy (non-inferiority)" in html and "would resolve it" in html and "lower bound</th>" in html
+    assert '#7c3aed' in html  # the forest plot's colour for inconclusive
+    md = render_markdown(report)
+    assert "**Verdict: ❓ INCONCLUSIVE** (non-inferiority: one-sided 95% lower bound of Δ >= -max_drop, max_drop 0.01" in md
+    problem = next(line for line in md.splitlines() if line.startswith("- ❓"))
+    assert "95% bounds of Δ [" in problem and "paired queries (now 60) would resolve it" in problem
+    assert to_json(report)["comparison"]["pairs"][0]["tests"][0]["queries_needed"] > 60
+
+
+def test_deciding_problems_name_their_dataset():
+    report = _inconclusive_report("general")
+    md = render_markdown(report)
+    problems = [line for line in md.splitlines() if line.startswith("- ❌") or line.startswith("- ❓")]
+    assert [p.split(":")[0] for p in problems] == ["- ❌ candidate on `general`", "- ❓ candidate on `default`"]
+    html = render_html(report)
+    assert "<strong>candidate</strong> / general:" in html

@@ -34,10 +34,10 @@ def test_answer_quality_view(answers_report):
 def test_missing_values_are_counted_not_zero(answers_report):
     pair = answers_report.comparison.pairs[0]
     judged, rouge, ndcg = (pair.test(m) for m in ("judge.faithfulness", "answer.rouge_l", "ndcg@10"))
-    assert (judged.n, judged.missing) == (50 - FAILED, 120 - 50 + FAILED)
-    assert (rouge.n, rouge.missing) == (50, 70)
-    assert (ndcg.n, ndcg.missing) == (120, 0)
-    assert judged.candidate_mean == pytest.approx(0.8)  # the failed verdicts did not pull it towards 0
+    assert (judged.stats.n, judged.missing) == (50 - FAILED, 120 - 50 + FAILED)
+    assert (rouge.stats.n, rouge.missing) == (50, 70)
+    assert (ndcg.stats.n, ndcg.missing) == (120, 0)
+    assert judged.stats.candidate_mean == pytest.approx(0.8)  # the failed verdicts did not pull it towards 0
     html = render_html(answers_report)
     assert '<th class="n">missing</th>' in html and f'<td class="n">{120 - 50 + FAILED}</td>' in html
     md = render_markdown(answers_report)

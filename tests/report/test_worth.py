@@ -92,7 +92,7 @@ def test_worth_it_sets_gain_against_the_candidates_cost(report) -> None:
     assert w.metric == "ndcg@10" and [g.candidate for g in w.gains] == ["finetuned"]
     gain = w.gains[0]
     t = report.comparison.pairs[0].test("ndcg@10")
-    assert (gain.delta, gain.ci_low, gain.ci_high, gain.verdict) == (t.delta, t.ci_low, t.ci_high, report.comparison.pairs[0].verdict.value)
+    assert (gain.stats, gain.verdict) == (t.stats, report.comparison.pairs[0].verdict.value)
     (s,) = w.spends
     assert s.documents == 1_000_000 and s.chunks_per_document == 2.0 and s.chunks_per_second == 100.0
     assert s.reembed_seconds == pytest.approx(20_000.0)  # the candidate's throughput, not the baseline's
@@ -141,6 +141,12 @@ def test_regressions_tested(rows, comparison) -> None:
     assert failed.state == NOT_OK and "verdict FAIL" in failed.reason
     overall_only = compare_rows(rows, baseline="baseline", test="t-test", slice_fields=(), auto_tags=False)
     assert regressions_tested(overall_only).state == NOT_OK
+    from harness.compare import RegressionPolicy
+
+    unsure = compare_rows(synthetic_rows(40, {"baseline": 0.5, "finetuned": 0.5}), baseline="baseline", test="t-test",
+                          policy=RegressionPolicy(mode="non-inferiority", max_drop=0.0))
+    check = regressions_tested(unsure)
+    assert check.state == NOT_OK and "non-inferiority" in check.reason and "verdict INCONCLUSIVE" in check.reason
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def test_a_second_dataset_is_evaluated_next_to_the_domain_corpus(tiny: Path) -> 
     run_dir = only_run_dir(tiny.parent / "reports")
     by_dataset: dict[str, list[str]] = {}
     for row in read_rows(run_dir):
-        by_dataset.setdefault(row.meta["dataset"], []).append(row.qid)
+        by_dataset.setdefault(row.dataset, []).append(row.qid)
     assert by_dataset == {"corpus": ["q1", "q2", "q3"], "general": ["q4"]}
     card = json.loads((run_dir / "run_card.json").read_text())
     assert [d["name"] for d in card["datasets"]] == ["corpus", "general"]
