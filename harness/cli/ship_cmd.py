@@ -102,11 +102,10 @@ def status_command(config: Path = CONFIG) -> None:
     with fail_on_user_error():
         from harness.config import load_config
         from harness.shipping import collections as col
-        from harness.shipping.promote import aliases
 
         cfg = load_config(config)
         store = col.open_store(cfg.store)
-        found, named = col.list_collections(store), aliases(store).all()
+        found, named = col.list_collections(store), col.aliases(store).all()
     out = console()
     out.print(f"store: {escape(store.location)}")
     table = Table("alias", "collection", "previous (rollback)", "last change", title="aliases")

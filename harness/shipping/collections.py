@@ -66,6 +66,13 @@ def open_store(section: StoreSection) -> ChromaStore:
     return ChromaStore.from_section(section)
 
 
+def aliases(store: ChromaStore) -> Any:
+    """The store's alias registry."""
+    from adapters.stores.registry import ChromaAliasStore
+
+    return ChromaAliasStore(store.client)
+
+
 def existing(store: ChromaStore, name: str) -> ChromaIndex:
     """An existing collection, never created; ``ConfigError`` lists those present."""
     from adapters.llamaindex.retriever import open_index
@@ -116,3 +123,16 @@ def write_lock(section: StoreSection, store: ChromaStore, collection: str, *, wa
 def config_spec(config: RunConfig, name: str | None) -> EmbedderConfig:
     """The ``[[embedders]]`` entry named ``name`` (default: the last one, usually the candidate)."""
     return config.embedder(name) if name else config.embedders[-1]
+
+
+def alias_facts(config: RunConfig, baseline_fingerprint: str) -> dict[str, Any]:
+    """When the store has aliases (``ragshift promote``): the first alias, what it serves, and the serving
+    collection of the baseline's model it serves or keeps for rollback (None: it keeps none)."""
+    store = open_store(config.store)
+    found = aliases(store).all()
+    if not found:
+        return {}
+    alias = next((a for a in found if a.name == "production"), found[0])
+    tags = {c.name: c.fingerprint for c in list_collections(store)}
+    kept = [c for c in (alias.collection, *reversed(alias.previous)) if tags.get(c) == baseline_fingerprint]
+    return {"alias": alias.name, "alias_target": alias.collection, "alias_baseline": kept[0] if kept else None}

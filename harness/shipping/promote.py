@@ -43,12 +43,6 @@ class Promotion:
     forced: bool
 
 
-def aliases(store: ChromaStore) -> Any:
-    from adapters.stores.registry import ChromaAliasStore
-
-    return ChromaAliasStore(store.client)
-
-
 def promote(
     config: RunConfig,
     embedder_name: str | None = None,
@@ -61,7 +55,7 @@ def promote(
     console: Console | None = None,
 ) -> Promotion:
     """Point ``alias`` at the serving collection of ``embedder_name`` if every check passes."""
-    from harness.run import load_dataset
+    from harness.datasets import load_dataset
     from harness.systems import build_chunker, load_embedder
 
     console = console or Console(quiet=True)
@@ -73,7 +67,7 @@ def promote(
     fingerprint = document_fingerprint(embedder)
     target = collection or col.serving_name(dataset.corpus.name, chunker.fingerprint(), fingerprint)
     store = col.open_store(config.store)
-    registry = aliases(store)
+    registry = col.aliases(store)
     current = registry.get(alias)
     checks = list(_collection_checks(store, target, fingerprint, dataset.corpus, chunker))
     if all(c.ok is not False for c in checks):
@@ -133,10 +127,9 @@ def _sample_check(
         return Check("sample evaluation", False, f"cannot open the current collection: {exc}")
     rows = _rows(config, "current", current_index, current_embedder, dataset, picked)
     rows += _rows(config, "candidate", col.existing(store, target), embedder, dataset, picked)
-    from harness.compare import compare_rows
+    from harness.compare.configured import compare_configured
 
-    settings = config.compare.model_dump(exclude={"baseline"})
-    comparison = compare_rows(rows, baseline="current", policy=config.policy, **settings)
+    comparison = compare_configured(config, rows, baseline="current")
     verdict = comparison.verdict.value
     primary = config.metrics.specs[0].label
     means = {s: sum(r.metrics[primary] for r in rows if r.system == s) / len(picked) for s in ("current", "candidate")}
@@ -180,7 +173,7 @@ def rollback(config: RunConfig, *, alias: str = "production", wait: float = 0.0)
     from harness.shipping.aliases import resolve
 
     store = col.open_store(config.store)
-    registry = aliases(store)
+    registry = col.aliases(store)
     with col.write_lock(config.store, store, f"alias-{alias}", wait=wait, what=f"rollback {alias}"):
         current = resolve(registry, alias)
         back = rolled_back(current)
@@ -193,7 +186,7 @@ def drop(config: RunConfig, name: str, *, force: bool = False, wait: float = 0.0
     """Delete a collection. Refused while an alias points at it; one kept for rollback needs ``force``
     (the alias then forgets it). Returns the aliases that forgot it."""
     store = col.open_store(config.store)
-    registry = aliases(store)
+    registry = col.aliases(store)
     col.existing(store, name)
     with col.write_lock(config.store, store, name, wait=wait, what=f"drop {name}"):
         live = [a.name for a in registry.all() if a.collection == name]

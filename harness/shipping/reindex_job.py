@@ -36,7 +36,7 @@ def run_reindex(
 ) -> ReindexResult:
     """Embed what the serving collection lacks (new or changed chunks), drop what left the corpus,
     then mark it complete with the chunk count and corpus fingerprint ``promote`` checks."""
-    from harness.run import load_dataset
+    from harness.datasets import load_dataset
     from harness.systems import build_chunker, load_embedder
 
     console = console or Console(quiet=True)

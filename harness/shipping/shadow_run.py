@@ -90,11 +90,11 @@ def served_system(config: RunConfig, alias: str, console: Console) -> tuple[Embe
     from adapters.llamaindex.pipeline import LlamaIndexRetriever
     from harness.shipping import collections as col
     from harness.shipping.aliases import resolve
-    from harness.shipping.promote import aliases, embedder_of
+    from harness.shipping.promote import embedder_of
     from harness.systems import System, build_chunker
 
     store = col.open_store(config.store)
-    index = col.existing(store, resolve(aliases(store), alias).collection)
+    index = col.existing(store, resolve(col.aliases(store), alias).collection)
     spec, embedder = col.spec_of(index.metadata), embedder_of(config, index)
     console.print(f"current: alias [bold]{alias}[/] → {index.name} ({spec.name}, fingerprint {index.embedder_fingerprint})")
     retriever = LlamaIndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from harness.cli import app
 from harness.config import load_config
 from harness.errors import ConfigError, FingerprintMismatch, PromotionRefused
 from harness.shipping import collections as col
-from harness.shipping.promote import aliases, drop, promote, rollback
+from harness.shipping.promote import drop, promote, rollback
 from harness.shipping.reindex_job import run_reindex
 from harness.testing.embedders import KeywordEmbedder
 from tests.shipping.ship_fixtures import FEW, WORDS, write_config, write_corpus
@@ -43,14 +43,14 @@ def test_promote_rollback_round_trip(config, built):
     assert (back.collection, back.previous) == (built["fewer"], ())
     assert [e["action"] for e in back.history] == ["promote", "promote", "rollback"]
     again = promote(config, "keywords")  # and forward again
-    assert aliases(col.open_store(config.store)).get("production").collection == again.alias.collection
+    assert col.aliases(col.open_store(config.store)).get("production").collection == again.alias.collection
 
 
 def test_worse_candidate_is_refused_by_the_sample_evaluation(config, built):
     promote(config, "keywords")
     with pytest.raises(PromotionRefused, match=r"\[FAIL\] sample evaluation: 30 queries, ndcg@10 1\.0000 → 0\.\d+, policy verdict fail; .*ndcg@10 on all -0\.\d+"):
         promote(config, "fewer", sample=30)
-    assert aliases(col.open_store(config.store)).get("production").collection == built["keywords"]
+    assert col.aliases(col.open_store(config.store)).get("production").collection == built["keywords"]
     forced = promote(config, "fewer", force=True)
     assert forced.forced and "forced past: sample evaluation" in forced.alias.history[-1]["note"]
 

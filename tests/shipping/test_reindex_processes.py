@@ -17,7 +17,7 @@ from harness.config import load_config
 from harness.errors import StoreBusy
 from harness.fingerprint import text_hash
 from harness.shipping import collections as col
-from harness.run import load_dataset
+from harness.datasets import load_dataset
 from harness.shipping.reindex_job import run_reindex
 from harness.systems import build_chunker
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
