@@ -105,8 +105,9 @@ def run_eval(
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     if rollback and systems.get(config.baseline):
         from harness.shipping.collections import alias_facts
+        from harness.systems import open_store
 
-        rollback.update(alias_facts(config, systems[config.baseline]["fingerprint"]))
+        rollback.update(alias_facts(open_store(config.store), systems[config.baseline]["fingerprint"]))
     answers = stage.fingerprint() if stage is not None else None
     run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems, answers=answers)
     comparison = compare(config, rows, console)

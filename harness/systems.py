@@ -10,9 +10,9 @@ from typing import Any, Callable
 from rich.console import Console
 
 from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.config import EmbedderConfig, RunConfig
+from harness.config import EmbedderConfig, RunConfig, StoreSection
 from harness.corpus import Corpus
-from harness.protocols import Chunker, Embedder, Retriever
+from harness.protocols import Chunker, Embedder, Retriever, VectorStore
 
 
 @dataclass
@@ -75,15 +75,22 @@ def uncached_embedder(config: RunConfig, spec: EmbedderConfig) -> Embedder:
     return build_adapter(config, spec)
 
 
+def open_store(section: StoreSection) -> VectorStore:
+    """The store a ``[store]`` section names: Chroma in a folder or on a server (a token is read from
+    ``$token_env`` now). Every config-driven open goes through here."""
+    from adapters.stores.chroma import ChromaStore
+
+    return ChromaStore.from_section(section)
+
+
 def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console
 ) -> System:
     """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever."""
     from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
-    from adapters.stores.chroma import ChromaStore
 
     chunker = build_chunker(config)
-    store = ChromaStore.from_section(config.store)
+    store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store, console=console)
@@ -93,5 +100,5 @@ def build_system(
     return System(
         spec.name, embedder, chunker, retriever, info, timings,
         reopen=lambda other: LlamaIndexRetriever(index, other, fanout=config.store.fanout),
-        collections=lambda: {c.name for c in store.client.list_collections()},
+        collections=lambda: set(store.collections()),
     )

@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 
 from adapters.llamaindex.embedding import RagshiftEmbedding
-from adapters.stores.chroma import ChromaIndex, ChromaStore
+from adapters.stores.chroma import ChromaIndex
 from harness.corpus.model import Corpus
 from harness.errors import ConfigError
 from harness.naming import collection_name
-from harness.protocols import Chunker, Embedder, document_fingerprint
+from harness.protocols import Chunker, Embedder, StoredIndex, VectorStore, document_fingerprint
 from harness.types import Chunk, Hit, Query
 
 
@@ -27,10 +27,10 @@ def build_index(
     *,
     chunker: Chunker,
     embedder: Embedder,
-    store: ChromaStore,
+    store: VectorStore,
     console: Console | None = None,
     batch_size: int = 64,
-) -> tuple[ChromaIndex, dict[str, Any]]:
+) -> tuple[StoredIndex, dict[str, Any]]:
     """Open the collection named by the three fingerprints; embed and upsert only missing chunks.
 
     A complete collection is reused without embedding anything; an interrupted one is completed.
@@ -38,11 +38,11 @@ def build_index(
     """
     start = perf_counter()
     corpus_fp, chunker_fp, embedder_fp = corpus.documents_fingerprint, chunker.fingerprint(), document_fingerprint(embedder)
-    index = store.open_index(
+    index = store.create(
         collection_name(corpus_fp, chunker_fp, embedder_fp),
         embedder_fingerprint=embedder_fp,
         dimension=embedder.dimension,
-        metadata={"ragshift:corpus": corpus_fp, "ragshift:chunker": chunker_fp},
+        tags={"ragshift:corpus": corpus_fp, "ragshift:chunker": chunker_fp},
     )
     chunks = chunker.chunk(list(corpus.documents.values()))
     present = index.ids()
@@ -63,7 +63,7 @@ def build_index(
 
 
 def _embed_into(
-    index: ChromaIndex, chunks: Sequence[Chunk], embedder: Embedder, batch_size: int, console: Console | None
+    index: StoredIndex, chunks: Sequence[Chunk], embedder: Embedder, batch_size: int, console: Console | None
 ) -> None:
     """Embed and upsert batch by batch, so an interrupted build keeps what it finished."""
     columns = (*Progress.get_default_columns(), MofNCompleteColumn())

@@ -66,6 +66,7 @@ class VectorIndexContract:
             assert isinstance(hit, Hit)
             chunk = by_id[hit.chunk_id]
             assert (hit.doc_id, hit.text) == (chunk.doc_id, chunk.text)
+            assert hit.meta.get("position") == chunk.position
 
     def test_exact_duplicate_scores_highest_near_one(self, make_index):
         index = make_index()

@@ -86,9 +86,7 @@ def test_refuses_a_collection_of_another_same_dimension_model(config, retriever)
 
 def test_fingerprint_is_checked_on_every_open(config, retriever):
     store = ChromaStore(config.store.path)
-    index = store.open_index(
-        "rs-tampered", embedder_fingerprint="someone-else", dimension=len(VOCABULARY) + 1, metadata={}
-    )
+    index = store.create("rs-tampered", embedder_fingerprint="someone-else", dimension=len(VOCABULARY) + 1, tags={})
     index.add([], np.zeros((0, len(VOCABULARY) + 1), dtype=np.float32), fingerprint="someone-else")
     with pytest.raises(FingerprintMismatch, match="holds vectors of embedder someone-else, but"):
         RagshiftRetriever.from_embedder(KeywordEmbedder(VOCABULARY), store=store, collection="rs-tampered")

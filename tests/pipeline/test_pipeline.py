@@ -92,8 +92,8 @@ def test_index_of_another_embedder_is_refused(corpus, embedder, store, tmp_path)
     with pytest.raises(FingerprintMismatch, match=f"{other.fingerprint()}.*holds vectors of embedder .{embedder.fingerprint()}"):
         LlamaIndexRetriever(index, other)
     with pytest.raises(FingerprintMismatch):
-        ChromaStore(tmp_path / "chroma").open_index(
-            index.name, embedder_fingerprint=other.fingerprint(), dimension=other.dimension, metadata={}
+        ChromaStore(tmp_path / "chroma").create(
+            index.name, embedder_fingerprint=other.fingerprint(), dimension=other.dimension, tags={}
         )
 
 
