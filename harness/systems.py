@@ -1,4 +1,4 @@
-"""Composition root: a configured embedder → cached embedder, chunker, Chroma index, LlamaIndex retriever."""
+"""Composition root: a configured embedder → cached embedder, chunker, vector store and index, retriever."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from rich.console import Console
 from harness.cache import CachedEmbedder, EmbeddingCache
 from harness.config import EmbedderConfig, RunConfig, StoreSection
 from harness.corpus import Corpus
+from harness.indexing import build_index
 from harness.protocols import Chunker, Embedder, Retriever, VectorStore
+from harness.retrieval import IndexRetriever
 
 
 @dataclass
@@ -87,18 +89,16 @@ def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console
 ) -> System:
     """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever."""
-    from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
-
     chunker = build_chunker(config)
     store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store, console=console)
     timings = {"index": time.perf_counter() - t0}
-    retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
+    retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
     info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}
     return System(
         spec.name, embedder, chunker, retriever, info, timings,
-        reopen=lambda other: LlamaIndexRetriever(index, other, fanout=config.store.fanout),
+        reopen=lambda other: IndexRetriever(index, other, fanout=config.store.fanout),
         collections=lambda: set(store.collections()),
     )

@@ -20,6 +20,7 @@ from harness.datasets import load_dataset
 from harness.errors import ConfigError, PromotionRefused
 from harness.protocols import EMBEDDER_TAG, StoredIndex, VectorStore, document_fingerprint
 from harness.recorded_model import spec_of
+from harness.retrieval import IndexRetriever
 from harness.shipping import collections as col
 from harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
 from harness.systems import build_adapter, build_chunker, load_embedder, open_store
@@ -155,11 +156,10 @@ def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
     return embedder
 
 
-def _rows(config: RunConfig, system: str, index: Any, embedder: Any, dataset: Any, queries: list) -> list:
-    from adapters.llamaindex.pipeline import LlamaIndexRetriever
+def _rows(config: RunConfig, system: str, index: StoredIndex, embedder: Any, dataset: Any, queries: list) -> list:
     from harness.metrics.rows import rows_from_hits
 
-    retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
+    retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
     hits = retriever.retrieve(queries, k=config.metrics.depth)
     return rows_from_hits(system, queries, hits, dataset.corpus.qrels, config.metrics.specs)
 

@@ -87,8 +87,8 @@ def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
 
 def served_system(config: RunConfig, alias: str, console: Console) -> tuple[EmbedderConfig, Any]:
     """What ``alias`` serves now: its collection, queried with the embedder the collection records."""
-    from adapters.llamaindex.pipeline import LlamaIndexRetriever
     from harness.recorded_model import spec_of
+    from harness.retrieval import IndexRetriever
     from harness.shipping.aliases import resolve
     from harness.shipping.promote import embedder_of
     from harness.systems import System, build_chunker, open_store
@@ -97,7 +97,7 @@ def served_system(config: RunConfig, alias: str, console: Console) -> tuple[Embe
     index = store.open(resolve(store.aliases(), alias).collection)
     spec, embedder = spec_of(index.tags), embedder_of(config, index)
     console.print(f"current: alias [bold]{alias}[/] → {index.name} ({spec.name}, fingerprint {index.embedder_fingerprint})")
-    retriever = LlamaIndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]
+    retriever = IndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]
     info = {"collection": index.name, "alias": alias, "chunks": index.count(), "reused": True}
     return spec, System(spec.name, embedder, build_chunker(config), retriever, info, {"index": 0.0})
 
