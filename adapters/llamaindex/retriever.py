@@ -85,14 +85,18 @@ class RagshiftRetriever(BaseRetriever):
         similarity_top_k: int = 4,
         **embedder_options: Any,
     ) -> RagshiftRetriever:
-        """A sentence-transformers model (a fine-tuned model folder, or a packaged/hub name) and its collection.
+        """A model folder ``ragshift finetune`` wrote (a full fine-tune, or a query adapter: served over the
+        base model's collection, its documents being the base's), or a sentence-transformers packaged/hub
+        name, and its collection.
 
         ``embedder_options`` (``query_prompt``, ``normalize``, ``max_length``, ...) must match the
         evaluated embedder: they are part of its fingerprint.
         """
-        from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+        from adapters.embedders.factory import build_embedder
+        from adapters.training.query_adapter import is_query_adapter
 
-        embedder = SentenceTransformerEmbedder(str(model), **embedder_options)
+        kind = "query-adapter" if is_query_adapter(model) else "sentence-transformers"
+        embedder = build_embedder(kind, model=str(model), **embedder_options)
         return cls.from_embedder(
             embedder, store=store, collection=collection, corpus=corpus, similarity_top_k=similarity_top_k
         )
