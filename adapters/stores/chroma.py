@@ -81,12 +81,11 @@ class ChromaIndex:
 
     def query(self, embeddings: np.ndarray, *, k: int, fingerprint: str) -> list[list[Hit]]:
         self.require_embedder(fingerprint, "query")
-        n = min(k, self.count())
-        if n == 0:
-            return [[] for _ in embeddings]
-        res = self.collection.query(
+        if len(embeddings) == 0:
+            return []
+        res = self.collection.query(  # fewer than k stored (or none): Chroma answers what there is
             query_embeddings=np.asarray(embeddings, dtype=np.float32),
-            n_results=n,
+            n_results=k,
             include=["documents", "metadatas", "distances"],
         )
         return [
