@@ -164,7 +164,7 @@ class ChromaStore:
     @classmethod
     def from_section(cls, section: Any) -> ChromaStore:
         """The store a ``[store]`` section (``harness.config.StoreSection``) describes; the token is read from
-        ``$token_env`` now (ConfigError when unset). Every config-driven open goes through here."""
+        ``$token_env`` now (ConfigError when unset). Product code opens it through ``harness.systems.open_store``."""
         url = section.server_url
         if url is None:
             return cls(section.path)

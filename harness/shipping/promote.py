@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
+from harness.compare.configured import compare_configured
 from harness.config import RunConfig
 from harness.datasets import load_dataset
 from harness.errors import ConfigError, PromotionRefused
@@ -125,8 +126,6 @@ def _sample_check(
         return Check("sample evaluation", False, f"cannot open the current collection: {exc}")
     rows = _rows(config, "current", current_index, current_embedder, dataset, picked)
     rows += _rows(config, "candidate", store.open(target), embedder, dataset, picked)
-    from harness.compare.configured import compare_configured
-
     comparison = compare_configured(config, rows, baseline="current")
     verdict = comparison.verdict.value
     primary = config.metrics.specs[0].label
