@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Protoc
 
 import numpy as np
 
+from harness.errors import FingerprintMismatch
 from harness.types import Chunk, Document, Hit, Query
 
 if TYPE_CHECKING:
@@ -194,3 +195,21 @@ class VectorStore(Protocol):
         """Hold the right to write ``collection`` (``StoreBusy`` naming the holder after ``wait`` seconds);
         yields ``renew()``, to call between batches of a long write."""
         ...
+
+
+def collection_tags(tags: Mapping[str, Any], *, embedder_fingerprint: str, dimension: int) -> dict[str, Any]:
+    """The tags ``VectorStore.create`` records: the asked ones plus embedder and dimension."""
+    return {**tags, EMBEDDER_TAG: embedder_fingerprint, DIMENSION_TAG: dimension}
+
+
+def require_collection_tags(name: str, recorded: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    """What ``VectorStore.create`` refuses when ``name`` exists: vectors of another embedder (naming both),
+    or any asked tag recorded otherwise."""
+    if recorded.get(EMBEDDER_TAG) != wanted[EMBEDDER_TAG]:
+        raise FingerprintMismatch(
+            f"refusing to use collection {name!r} with embedder {wanted[EMBEDDER_TAG]!r}: it holds vectors of embedder "
+            f"{recorded.get(EMBEDDER_TAG)!r}; another model version needs its own collection (`ragshift reindex`)"
+        )
+    differing = {key: (recorded.get(key), value) for key, value in wanted.items() if recorded.get(key) != value}
+    if differing:
+        raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")

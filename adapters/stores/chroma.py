@@ -20,7 +20,7 @@ from adapters.stores.refuse_embedding import RefuseToEmbed
 from adapters.stores.registry import REGISTRY, ChromaAliasStore
 from harness.errors import ConfigError, FingerprintMismatch
 from harness.fingerprint import text_hash
-from harness.protocols import DIMENSION_TAG, EMBEDDER_TAG
+from harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
 from harness.types import Chunk, Hit
 
 HASH_KEY = "hash"
@@ -271,7 +271,7 @@ class ChromaStore:
         """
         if name == REGISTRY:
             raise ConfigError(f"{REGISTRY!r} is the alias registry, not a collection")
-        wanted = {**tags, EMBEDDER_TAG: embedder_fingerprint, DIMENSION_TAG: dimension}
+        wanted = collection_tags(tags, embedder_fingerprint=embedder_fingerprint, dimension=dimension)
         collection = self.client.get_or_create_collection(
             name,
             configuration={"hnsw": HNSW},
@@ -279,11 +279,7 @@ class ChromaStore:
             embedding_function=RefuseToEmbed(),
         )
         index = ChromaIndex(collection, self.batch_size)
-        index.require_embedder(embedder_fingerprint)
-        recorded = index.tags
-        differing = {key: (recorded.get(key), value) for key, value in wanted.items() if recorded.get(key) != value}
-        if differing:
-            raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")
+        require_collection_tags(name, index.tags, wanted)
         return index
 
     def drop(self, name: str) -> None:

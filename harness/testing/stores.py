@@ -10,7 +10,7 @@ import numpy as np
 
 from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
 from harness.fingerprint import text_hash
-from harness.protocols import DIMENSION_TAG, EMBEDDER_TAG
+from harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
 from harness.testing.aliases import MemoryAliasStore
 from harness.types import Chunk, Hit
 
@@ -125,17 +125,9 @@ class MemoryStore:
         return self._collections[name]
 
     def create(self, name: str, *, embedder_fingerprint: str, dimension: int, tags: Mapping[str, Any]) -> MemoryCollection:
-        wanted = {**tags, EMBEDDER_TAG: embedder_fingerprint, DIMENSION_TAG: dimension}
+        wanted = collection_tags(tags, embedder_fingerprint=embedder_fingerprint, dimension=dimension)
         index = self._collections.setdefault(name, MemoryCollection(name, wanted))
-        if index.embedder_fingerprint != embedder_fingerprint:
-            raise FingerprintMismatch(
-                f"refusing to use collection {name!r} with embedder {embedder_fingerprint!r}: "
-                f"it holds vectors of embedder {index.embedder_fingerprint!r}"
-            )
-        recorded = index.tags
-        differing = {key: (recorded.get(key), value) for key, value in wanted.items() if recorded.get(key) != value}
-        if differing:
-            raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")
+        require_collection_tags(name, index.tags, wanted)
         return index
 
     def drop(self, name: str) -> None:
