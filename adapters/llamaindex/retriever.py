@@ -1,8 +1,10 @@
 """``RagshiftRetriever``: use a ragshift-evaluated embedder and its Chroma collection inside a LlamaIndex app.
 
 It stands in for ``index.as_retriever()``: ``RetrieverQueryEngine``, node postprocessors and the async
-API work as with any ``BaseRetriever``. Every open checks the model's fingerprint against the one
-recorded in the collection, so a fine-tune never queries vectors of another model version.
+API work as with any ``BaseRetriever``. It queries through ``VectorIndex.query``, the call ``ragshift
+eval`` scores, so its nodes carry the evaluated cosine similarities. Every open checks the model's
+fingerprint against the one recorded in the collection, so a fine-tune never queries vectors of
+another model version.
 """
 
 from __future__ import annotations
