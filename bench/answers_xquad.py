@@ -82,7 +82,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     )
     from harness.compare import compare_rows
     from harness.corpus import load_corpus
-    from harness.run import Dataset, score_rows
+    from harness.datasets import Dataset
+    from harness.run import score_rows
     from harness.systems import build_system, load_embedder
 
     console = Console(stderr=True)

@@ -95,11 +95,11 @@ def main() -> None:
     from adapters.chunkers.llamaindex import SentenceSplitterChunker
     from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
     from adapters.llamaindex.embedding import RagshiftEmbedding
-    from adapters.llamaindex.pipeline import build_index
     from adapters.llamaindex.retriever import RagshiftRetriever
     from adapters.stores.chroma import ChromaStore
     from harness.cache import CachedEmbedder, EmbeddingCache
     from harness.corpus import load_corpus
+    from harness.indexing import build_index
 
     corpus = load_corpus(REPO / "corpora" / "acme-kb")
     texts = [q.text for q in corpus.select("test")]

@@ -36,7 +36,7 @@ from harness.sections import Section
 from harness.types import Chunk, Document, Query
 
 INDEX_BATCH = 64
-"""Chunks per encode call, as ``adapters.llamaindex.pipeline.build_index`` embeds a corpus."""
+"""Chunks per encode call, as ``harness.indexing.build_index`` embeds a corpus."""
 SAMPLE_EVERY_S = 0.005
 MB = 1024 * 1024
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from harness.errors import FingerprintMismatch
 from harness.types import Chunk, Document, Hit, Query
 
 if TYPE_CHECKING:
     from harness.answers.sample import AnswerSample, JudgeVerdict
+    from harness.shipping.aliases import AliasStore
 
 ChatMessages = Sequence[Mapping[str, str]]
 """OpenAI-style chat: ``[{"role": "system", "content": ...}, {"role": "user", "content": ...}]``."""
@@ -125,3 +127,89 @@ class Judge(Protocol):
         ...
 
     def describe(self) -> Mapping[str, Any]: ...
+
+
+# --- Vector stores: named, tagged collections and the alias registry --------------------------------
+
+EMBEDDER_TAG = "ragshift:embedder"
+"""Tag of every collection: the (document) fingerprint of the embedder whose vectors it holds."""
+DIMENSION_TAG = "ragshift:dimension"
+
+
+@runtime_checkable
+class StoredIndex(VectorIndex, Protocol):
+    """A VectorIndex a VectorStore keeps under a name, with tags (str → str / int / float / bool) that
+    describe it: ``EMBEDDER_TAG`` and ``DIMENSION_TAG`` always, others as the writer sets them."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tags(self) -> dict[str, Any]: ...
+
+    def update_tags(self, tags: Mapping[str, Any]) -> None:
+        """Merge ``tags`` into the stored ones (e.g. completion state after a reindex)."""
+        ...
+
+    def remove(self, ids: Sequence[str]) -> None: ...
+
+    def hashes(self) -> dict[str, str]:
+        """Chunk id → sha256 of the text its vector was made from ("" where none was recorded)."""
+        ...
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    """One database of collections (one embedder each) and of the aliases that point at them.
+
+    Nothing outside the store's adapter reaches the database's own client: collections are listed,
+    created, opened and dropped here, and queried through ``VectorIndex.query`` (cosine similarity,
+    higher is better; only the adapter ever sees a distance).
+    """
+
+    @property
+    def location(self) -> str:
+        """The folder or the URL, for messages."""
+        ...
+
+    def collections(self) -> dict[str, dict[str, Any]]:
+        """Name → tags of every collection (the alias registry is not one)."""
+        ...
+
+    def open(self, name: str) -> StoredIndex:
+        """An existing collection, never created; ``ConfigError`` naming those present when absent."""
+        ...
+
+    def create(self, name: str, *, embedder_fingerprint: str, dimension: int, tags: Mapping[str, Any]) -> StoredIndex:
+        """Create ``name``, or open it when it exists with the same embedder, dimension and ``tags``;
+        ``FingerprintMismatch`` naming both when it was written by another embedder or with other tags."""
+        ...
+
+    def drop(self, name: str) -> None:
+        """Delete a collection; ``ConfigError`` when absent."""
+        ...
+
+    def aliases(self) -> AliasStore: ...
+
+    def write_lock(self, collection: str, *, wait: float = 0.0, what: str = "") -> ContextManager[Callable[[], None]]:
+        """Hold the right to write ``collection`` (``StoreBusy`` naming the holder after ``wait`` seconds);
+        yields ``renew()``, to call between batches of a long write."""
+        ...
+
+
+def collection_tags(tags: Mapping[str, Any], *, embedder_fingerprint: str, dimension: int) -> dict[str, Any]:
+    """The tags ``VectorStore.create`` records: the asked ones plus embedder and dimension."""
+    return {**tags, EMBEDDER_TAG: embedder_fingerprint, DIMENSION_TAG: dimension}
+
+
+def require_collection_tags(name: str, recorded: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    """What ``VectorStore.create`` refuses when ``name`` exists: vectors of another embedder (naming both),
+    or any asked tag recorded otherwise."""
+    if recorded.get(EMBEDDER_TAG) != wanted[EMBEDDER_TAG]:
+        raise FingerprintMismatch(
+            f"refusing to use collection {name!r} with embedder {wanted[EMBEDDER_TAG]!r}: it holds vectors of embedder "
+            f"{recorded.get(EMBEDDER_TAG)!r}; another model version needs its own collection (`ragshift reindex`)"
+        )
+    differing = {key: (recorded.get(key), value) for key, value in wanted.items() if recorded.get(key) != value}
+    if differing:
+        raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")

@@ -14,13 +14,12 @@ from rich.markup import escape
 
 from harness import stages
 from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
-from harness.config import CorpusSection, EmbedderConfig, RunConfig
-from harness.corpus import Corpus, load_section
-from harness.errors import ConfigError
+from harness.config import EmbedderConfig, RunConfig
+from harness.datasets import Dataset, load_dataset
 from harness.fingerprint import stable_hash
 from harness.metrics.rows import rows_from_hits
 from harness.rundir import RUN_CARD, StagedRun
-from harness.types import Hit, Query, Row
+from harness.types import Hit, Row
 
 if TYPE_CHECKING:
     from harness.systems import System
@@ -29,16 +28,6 @@ VERSIONED = (
     "ragshift", "torch", "sentence-transformers", "transformers", "llama-index-core",
     "llama-index-vector-stores-chroma", "chromadb", "ir-measures", "pytrec-eval-terrier", "numpy", "scipy",
 )
-
-
-@dataclass
-class Dataset:
-    """One evaluation set: the loaded corpus and the judged queries of the configured split."""
-
-    name: str
-    corpus: Corpus
-    queries: list[Query]
-    split: str | None
 
 
 @dataclass
@@ -59,21 +48,6 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return found
-
-
-def load_dataset(
-    section: CorpusSection, name: str | None = None, *, answers: bool = False, require_queries: bool = True
-) -> Dataset:
-    """The corpus of ``section`` and its judged queries of the configured split (gold answers only when
-    ``answers``); no judged query is an error unless ``require_queries`` is False."""
-    corpus = load_section(section, answers=answers)
-    queries = corpus.select(section.split)
-    if not queries and require_queries:
-        raise ConfigError(
-            f"{section.path}: no judged queries in split {section.split!r}; "
-            f"splits present: {', '.join(corpus.splits()) or 'none'}"
-        )
-    return Dataset(name or corpus.name, corpus, queries, section.split)
 
 
 def run_eval(
@@ -138,7 +112,10 @@ def run_eval(
                 baseline_store = (system.index_info.get("collection"), system.collections)
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     if rollback and systems.get(config.baseline):
-        rollback.update(alias_facts(config, systems[config.baseline]["fingerprint"]))
+        from harness.shipping.collections import alias_facts
+        from harness.systems import open_store
+
+        rollback.update(alias_facts(open_store(config.store), systems[config.baseline]["fingerprint"]))
     answers = stage.fingerprint() if stage is not None else None
     stages.enter("comparing the systems", stages.SCORING)
     run_id = make_run_id(config, [ds.corpus.fingerprint for ds in datasets], systems, answers=answers)
@@ -232,22 +209,6 @@ def rollback_facts(config: RunConfig, collection: str | None, collections: Calla
     return {"baseline": config.baseline, "collection": collection, "store": where, "present": present}
 
 
-def alias_facts(config: RunConfig, baseline_fingerprint: str) -> dict[str, Any]:
-    """When the store has aliases (``ragshift promote``): the first alias, what it serves, and the serving
-    collection of the baseline's model it serves or keeps for rollback (None: it keeps none)."""
-    from harness.shipping import collections as col
-    from harness.shipping.promote import aliases
-
-    store = col.open_store(config.store)
-    found = aliases(store).all()
-    if not found:
-        return {}
-    alias = next((a for a in found if a.name == "production"), found[0])
-    tags = {c.name: c.fingerprint for c in col.list_collections(store)}
-    kept = [c for c in (alias.collection, *reversed(alias.previous)) if tags.get(c) == baseline_fingerprint]
-    return {"alias": alias.name, "alias_target": alias.collection, "alias_baseline": kept[0] if kept else None}
-
-
 def seen_by_training(config: RunConfig, datasets: Sequence[Dataset]) -> dict[str, dict[str, bool]]:
     """Per dataset and query: does a relevant document of it appear among the training positives of any
     evaluated ragshift-trained model? (Only datasets of the corpus those models were trained on.)"""
@@ -337,14 +298,9 @@ def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
     """Baseline vs every other embedder, when there are two or more."""
     if len(config.embedders) < 2:
         return None
-    from harness.compare import compare_rows
+    from harness.compare.configured import compare_configured
 
-    from harness.finetune.leakage import TRAIN_POSITIVE
-
-    settings = config.compare.model_dump(exclude={"baseline"})
-    if any(TRAIN_POSITIVE in r.meta for r in rows) and TRAIN_POSITIVE not in settings["slice_fields"]:
-        settings["slice_fields"] = (*settings["slice_fields"], TRAIN_POSITIVE)  # gains on unseen documents only
-    comparison = compare_rows(rows, baseline=config.baseline, policy=config.policy, **settings)
+    comparison = compare_configured(config, rows)
     console.print(f"verdict: [bold]{comparison.verdict.value}[/]")
     return comparison
 

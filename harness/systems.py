@@ -1,4 +1,4 @@
-"""Composition root: a configured embedder → cached embedder, chunker, Chroma index, LlamaIndex retriever."""
+"""Composition root: a configured embedder → cached embedder, chunker, vector store and index, retriever."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from rich.console import Console
 
 from harness import stages
 from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.config import EmbedderConfig, RunConfig
+from harness.config import EmbedderConfig, RunConfig, StoreSection
 from harness.corpus import Corpus
-from harness.protocols import Chunker, Embedder, Retriever
+from harness.indexing import build_index
+from harness.protocols import Chunker, Embedder, Retriever, VectorStore
+from harness.retrieval import IndexRetriever
 
 
 @dataclass
@@ -76,6 +78,14 @@ def uncached_embedder(config: RunConfig, spec: EmbedderConfig) -> Embedder:
     return build_adapter(config, spec)
 
 
+def open_store(section: StoreSection) -> VectorStore:
+    """The store a ``[store]`` section names: Chroma in a folder or on a server (a token is read from
+    ``$token_env`` now). Every config-driven open goes through here."""
+    from adapters.stores.chroma import ChromaStore
+
+    return ChromaStore.from_section(section)
+
+
 def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console,
     wait: float = 0.0,
@@ -84,24 +94,20 @@ def build_system(
 
     A collection that is missing or incomplete is written under the store's write lock (the one
     ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it."""
-    from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
-    from adapters.stores.chroma import ChromaStore
-    from harness.shipping.collections import write_lock
-
     chunker = build_chunker(config)
-    store = ChromaStore.from_section(config.store)
+    store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     stages.enter(f"indexing {corpus.name} with {spec.name}", stages.INDEXING)
     index, stats = build_index(
         corpus, chunker=chunker, embedder=embedder, store=store, console=console,
-        lock=lambda name: write_lock(config.store, store, name, wait=wait, what=f"eval {spec.name}: {name}"),
+        lock=lambda name: store.write_lock(name, wait=wait, what=f"eval {spec.name}: {name}"),
     )
     timings = {"index": time.perf_counter() - t0}
-    retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
+    retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
     info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}
     return System(
         spec.name, embedder, chunker, retriever, info, timings,
-        reopen=lambda other: LlamaIndexRetriever(index, other, fanout=config.store.fanout),
-        collections=lambda: {c.name for c in store.client.list_collections()},
+        reopen=lambda other: IndexRetriever(index, other, fanout=config.store.fanout),
+        collections=lambda: set(store.collections()),
     )

@@ -53,6 +53,8 @@ class Hit:
     score: float
     chunk_id: str | None = None
     text: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    """What the index stores about the chunk besides its document and text (e.g. ``position``)."""
 
 
 @dataclass(frozen=True)

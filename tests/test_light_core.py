@@ -1,16 +1,21 @@
-"""The core imports no heavy library at module import time (adapters do, lazily)."""
+"""The core imports no heavy library at module import time (adapters do, lazily), and no two modules of
+harness/ and adapters/ import each other, directly or round a longer loop."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_index", "ragas", "transformers")
 
 
 def test_importing_every_harness_module_loads_no_heavy_library() -> None:
-    root = Path(__file__).resolve().parents[1] / "harness"
+    root = ROOT / "harness"
     modules = sorted(
         ".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__")
         for p in root.rglob("*.py")
@@ -22,3 +27,72 @@ def test_importing_every_harness_module_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"heavy modules imported by the core: {out.stdout.strip()}"
+
+
+def import_graph(packages: Iterable[str] = ("harness", "adapters")) -> dict[str, set[str]]:
+    """Module → the modules of ``packages`` it imports anywhere in its file (inside functions and
+    ``TYPE_CHECKING`` blocks too). ``from a.b import c`` imports ``a.b``, and ``a.b.c`` when that is a
+    module. A package and its own submodules are not edges of each other."""
+    files = {}
+    for package in packages:
+        for path in (ROOT / package).rglob("*.py"):
+            files[".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: resolved against this module's package
+                    parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                    base = f"{parent}.{base}" if base else parent
+                targets.add(base)
+                targets.update(f"{base}.{alias.name}" for alias in node.names)
+        kin = lambda other: other == name or other.startswith(name + ".") or name.startswith(other + ".")  # noqa: E731
+        graph[name] = {t for t in targets if t in files and not kin(t)}
+    return graph
+
+
+def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle as ``[a, b, ..., a]``, or None."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        state[module] = "open"
+        path.append(module)
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                return path[path.index(target):] + [target]
+            if target not in state and (found := visit(target)):
+                return found
+        state[module] = "done"
+        path.pop()
+        return None
+
+    for module in sorted(graph):
+        if module not in state and (found := visit(module)):
+            return found
+    return None
+
+
+def test_no_import_circle_between_modules_of_harness_and_adapters() -> None:
+    circle = find_circle(import_graph())
+    assert circle is None, "import circle (the lower room should not know the upper one): " + " -> ".join(circle)
+
+
+def test_the_circle_finder_sees_a_circle_through_a_function_level_import(tmp_path, monkeypatch) -> None:
+    for module, body in {
+        "low": "def f():\n    from rooms.high import g\n",
+        "high": "from rooms.low import f\n",
+        "__init__": "from rooms import low\n",  # a package importing its own child: not a circle
+    }.items():
+        (tmp_path / "rooms").mkdir(exist_ok=True)
+        (tmp_path / "rooms" / f"{module}.py").write_text(body)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert find_circle(import_graph(["rooms"])) == ["rooms.high", "rooms.low", "rooms.high"]
+    (tmp_path / "rooms" / "low.py").write_text("def f():\n    return 1\n")
+    assert find_circle(import_graph(["rooms"])) is None

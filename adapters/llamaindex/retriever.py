@@ -1,8 +1,10 @@
 """``RagshiftRetriever``: use a ragshift-evaluated embedder and its Chroma collection inside a LlamaIndex app.
 
 It stands in for ``index.as_retriever()``: ``RetrieverQueryEngine``, node postprocessors and the async
-API work as with any ``BaseRetriever``. Every open checks the model's fingerprint against the one
-recorded in the collection, so a fine-tune never queries vectors of another model version.
+API work as with any ``BaseRetriever``. It queries through ``VectorIndex.query``, the call ``ragshift
+eval`` scores, so its nodes carry the evaluated cosine similarities. Every open checks the model's
+fingerprint against the one recorded in the collection, so a fine-tune never queries vectors of
+another model version.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-from chromadb.errors import NotFoundError
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, RelatedNodeInfo, TextNode
 
-from adapters.stores.chroma import EMBEDDER_KEY, HASH_KEY, ChromaIndex, ChromaStore, RefuseToEmbed
+from adapters.stores.chroma import ChromaStore
 from harness.config import RunConfig, load_config
 from harness.errors import ConfigError, FingerprintMismatch
-from harness.protocols import Embedder, document_fingerprint
+from harness.protocols import EMBEDDER_TAG, Embedder, StoredIndex, VectorStore, document_fingerprint
+from harness.types import Hit
 
 CORPUS_KEY = "ragshift:corpus"
 _HIDDEN_FROM_LLM = ["position"]
@@ -34,7 +36,7 @@ class RagshiftRetriever(BaseRetriever):
 
     def __init__(
         self,
-        index: ChromaIndex,
+        index: StoredIndex,
         embedder: Embedder,
         *,
         similarity_top_k: int = 4,
@@ -43,7 +45,7 @@ class RagshiftRetriever(BaseRetriever):
     ) -> None:
         if similarity_top_k < 1:
             raise ConfigError(f"similarity_top_k must be >= 1, got {similarity_top_k}")
-        recorded, mine = index.metadata.get(EMBEDDER_KEY), document_fingerprint(embedder)
+        recorded, mine = index.embedder_fingerprint, document_fingerprint(embedder)
         if recorded != mine:
             raise FingerprintMismatch(
                 f"refusing to query collection {index.name!r}: it holds vectors of embedder {recorded}, but this "
@@ -60,39 +62,43 @@ class RagshiftRetriever(BaseRetriever):
         cls,
         embedder: Embedder,
         *,
-        store: ChromaStore | str | Path,
+        store: VectorStore | str | Path,
         collection: str | None = None,
         corpus: str | None = None,
         similarity_top_k: int = 4,
     ) -> RagshiftRetriever:
-        """Open ``collection`` in ``store`` (a ChromaStore or the folder of an embedded Chroma).
+        """Open ``collection`` in ``store`` (a VectorStore, or the folder of an embedded Chroma).
 
         Without ``collection``, the one collection built with this embedder is used (``corpus``, a
         corpus documents fingerprint or its prefix, picks among several).
         """
         store = _store(store)
         name = collection or find_collection(store, embedder, corpus=corpus)
-        return cls(open_index(store, name), embedder, similarity_top_k=similarity_top_k)
+        return cls(store.open(name), embedder, similarity_top_k=similarity_top_k)
 
     @classmethod
     def from_model(
         cls,
         model: str | Path,
         *,
-        store: ChromaStore | str | Path,
+        store: VectorStore | str | Path,
         collection: str | None = None,
         corpus: str | None = None,
         similarity_top_k: int = 4,
         **embedder_options: Any,
     ) -> RagshiftRetriever:
-        """A sentence-transformers model (a fine-tuned model folder, or a packaged/hub name) and its collection.
+        """A model folder ``ragshift finetune`` wrote (a full fine-tune, or a query adapter: served over the
+        base model's collection, its documents being the base's), or a sentence-transformers packaged/hub
+        name, and its collection.
 
         ``embedder_options`` (``query_prompt``, ``normalize``, ``max_length``, ...) must match the
         evaluated embedder: they are part of its fingerprint.
         """
-        from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+        from adapters.embedders.factory import build_embedder
+        from adapters.training.query_adapter import is_query_adapter
 
-        embedder = SentenceTransformerEmbedder(str(model), **embedder_options)
+        kind = "query-adapter" if is_query_adapter(model) else "sentence-transformers"
+        embedder = build_embedder(kind, model=str(model), **embedder_options)
         return cls.from_embedder(
             embedder, store=store, collection=collection, corpus=corpus, similarity_top_k=similarity_top_k
         )
@@ -104,7 +110,7 @@ class RagshiftRetriever(BaseRetriever):
         """The collection ``ragshift eval`` built for one ``[[embedders]]`` entry (default: the baseline)."""
         from harness.corpus import load_corpus
         from harness.naming import collection_name
-        from harness.systems import build_adapter, build_chunker
+        from harness.systems import build_adapter, build_chunker, open_store
 
         config = config if isinstance(config, RunConfig) else load_config(config)
         spec = config.embedder(embedder or config.baseline)
@@ -112,20 +118,20 @@ class RagshiftRetriever(BaseRetriever):
         section = config.corpus
         documents = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
         name = collection_name(documents.documents_fingerprint, build_chunker(config).fingerprint(), document_fingerprint(model))
-        store = ChromaStore.from_section(config.store)
-        if name not in {c.name for c in store.client.list_collections()}:
+        store = open_store(config.store)
+        if name not in store.collections():
             raise ConfigError(
                 f"no collection {name} for embedder {spec.name!r} on corpus {documents.name!r} in {store.location}: "
                 "build it first with `ragshift eval` on this config"
             )
-        return cls(open_index(store, name), model, similarity_top_k=similarity_top_k)
+        return cls(store.open(name), model, similarity_top_k=similarity_top_k)
 
     @classmethod
     def from_alias(
         cls,
         alias: str,
         *,
-        store: ChromaStore | str | Path,
+        store: VectorStore | str | Path,
         embedder: Embedder | None = None,
         similarity_top_k: int = 4,
     ) -> RagshiftRetriever:
@@ -135,13 +141,12 @@ class RagshiftRetriever(BaseRetriever):
         either way its fingerprint must match the collection's. Resolved once: a later promote
         does not move an open retriever (open a new one to follow the alias).
         """
-        from adapters.stores.registry import ChromaAliasStore
+        from harness.recorded_model import recorded_embedder
         from harness.shipping.aliases import resolve
-        from harness.shipping.collections import recorded_embedder
 
         store = _store(store)
-        index = open_index(store, resolve(ChromaAliasStore(store.client), alias).collection)
-        return cls(index, embedder or recorded_embedder(index.metadata), similarity_top_k=similarity_top_k)
+        index = store.open(resolve(store.aliases(), alias).collection)
+        return cls(index, embedder or recorded_embedder(index.tags), similarity_top_k=similarity_top_k)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         vector = self.embedder.embed_queries([query_bundle.query_str])[0]
@@ -149,25 +154,16 @@ class RagshiftRetriever(BaseRetriever):
 
     def query_vector(self, vector: np.ndarray) -> list[NodeWithScore]:
         """Nodes for an already embedded query (a vector of this retriever's embedder)."""
-        self.index.require_embedder(document_fingerprint(self.embedder), "query")
-        result = self.index.collection.query(
-            query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
-            n_results=self.similarity_top_k,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            NodeWithScore(node=_node(chunk_id, text, meta or {}), score=1.0 - distance)
-            for chunk_id, text, meta, distance in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
-            )
-        ]
+        query = np.asarray(vector, dtype=np.float32)[None, :]
+        (hits,) = self.index.query(query, k=self.similarity_top_k, fingerprint=document_fingerprint(self.embedder))
+        return [NodeWithScore(node=_node(hit), score=hit.score) for hit in hits]
 
 
-def _node(chunk_id: str, text: str, meta: dict[str, Any]) -> TextNode:
-    meta = {k: v for k, v in meta.items() if k != HASH_KEY}  # ragshift's bookkeeping, not the app's
-    relationships = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=str(meta["doc_id"]))} if "doc_id" in meta else {}
+def _node(hit: Hit) -> TextNode:
+    """The chunk of a hit as LlamaIndex sees it: its document as metadata ``doc_id`` and SOURCE."""
     return TextNode(
-        id_=chunk_id, text=text, metadata=dict(meta), relationships=relationships,
+        id_=hit.chunk_id, text=hit.text or "", metadata={"doc_id": hit.doc_id, **hit.meta},
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=hit.doc_id)},
         excluded_llm_metadata_keys=_HIDDEN_FROM_LLM, excluded_embed_metadata_keys=_HIDDEN_FROM_LLM,
     )
 
@@ -177,26 +173,16 @@ def _model_of(embedder: Embedder) -> str:
     return str(info.get("path") or info.get("model") or info.get("kind") or type(embedder).__name__)
 
 
-def _store(store: ChromaStore | str | Path) -> ChromaStore:
-    """A ChromaStore as given, or the embedded one in the folder given."""
-    return store if isinstance(store, ChromaStore) else ChromaStore(path=store)
+def _store(store: VectorStore | str | Path) -> VectorStore:
+    """A VectorStore as given, or the embedded Chroma in the folder given."""
+    return store if isinstance(store, VectorStore) else ChromaStore(path=store)
 
 
-def open_index(store: ChromaStore, name: str) -> ChromaIndex:
-    """An existing collection (never creates one); ``ConfigError`` lists the collections present."""
-    try:
-        collection = store.client.get_collection(name, embedding_function=RefuseToEmbed())
-    except NotFoundError:
-        present = ", ".join(sorted(c.name for c in store.client.list_collections())) or "none"
-        raise ConfigError(f"no Chroma collection {name!r}; collections present: {present}") from None
-    return ChromaIndex(collection, store.batch_size)
-
-
-def find_collection(store: ChromaStore, embedder: Embedder, *, corpus: str | None = None) -> str:
-    """The single collection holding ``embedder``'s vectors (of ``corpus``, when given)."""
+def find_collection(store: VectorStore, embedder: Embedder, *, corpus: str | None = None) -> str:
+    """The single collection holding ``embedder``'s (document) vectors (of ``corpus``, when given)."""
     fingerprint = document_fingerprint(embedder)
-    collections = [(c.name, dict(c.metadata or {})) for c in store.client.list_collections()]
-    ours = [(n, m) for n, m in collections if m.get(EMBEDDER_KEY) == fingerprint]
+    collections = sorted(store.collections().items())
+    ours = [(n, m) for n, m in collections if m.get(EMBEDDER_TAG) == fingerprint]
     if corpus is not None:
         ours = [(n, m) for n, m in ours if str(m.get(CORPUS_KEY, "")).startswith(corpus)]
     if len(ours) == 1:
@@ -211,4 +197,4 @@ def find_collection(store: ChromaStore, embedder: Embedder, *, corpus: str | Non
 
 
 def _listing(collections: Sequence[tuple[str, dict[str, Any]]]) -> str:
-    return ", ".join(f"{n} (embedder {m.get(EMBEDDER_KEY)}, corpus {m.get(CORPUS_KEY)})" for n, m in sorted(collections))
+    return ", ".join(f"{n} (embedder {m.get(EMBEDDER_TAG)}, corpus {m.get(CORPUS_KEY)})" for n, m in sorted(collections))

@@ -1,25 +1,30 @@
-"""Chroma as the vector index: embedded (PersistentClient) by default, or a server (HttpClient).
+"""Chroma as the vector store: embedded (PersistentClient) by default, or a server (HttpClient).
 
 Chroma never embeds anything here: vectors always come from a ragshift Embedder, and every
-collection is opened with an embedding function that raises if Chroma ever tries.
+collection is opened with an embedding function that raises if Chroma ever tries. This module is
+the only one that sees a Chroma distance: queries answer cosine similarity (``1 - distance``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings
+from chromadb.errors import NotFoundError
 
+from adapters.stores.refuse_embedding import RefuseToEmbed
+from adapters.stores.registry import REGISTRY, ChromaAliasStore
 from harness.errors import ConfigError, FingerprintMismatch
 from harness.fingerprint import text_hash
+from harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
 from harness.types import Chunk, Hit
 
-EMBEDDER_KEY = "ragshift:embedder"
-DIMENSION_KEY = "ragshift:dimension"
 HASH_KEY = "hash"
+_NOT_FOR_HITS = ("doc_id", HASH_KEY)  # stored per chunk, but not what ``Hit.meta`` carries
 FALLBACK_BATCH = 1000  # servers that don't report a max batch size answer -1
 
 
@@ -28,23 +33,8 @@ HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighb
 on corpora of this size (the SciFact benchmark checks the difference)."""
 
 
-class RefuseToEmbed(chromadb.EmbeddingFunction):
-    """Stands in for Chroma's default embedding function, which would download a model."""
-
-    def __init__(self) -> None:
-        pass
-
-    @staticmethod
-    def name() -> str:
-        # NotImplemented marks it "legacy" for Chroma: nothing about it is persisted in the collection.
-        return NotImplemented
-
-    def __call__(self, input: chromadb.Documents) -> chromadb.Embeddings:
-        raise RuntimeError("ragshift passes vectors explicitly; Chroma was asked to embed text itself")
-
-
 class ChromaIndex:
-    """VectorIndex over one Chroma collection in cosine space; ``score = 1 - distance``."""
+    """StoredIndex over one Chroma collection in cosine space; ``score = 1 - distance``."""
 
     def __init__(self, collection: Any, batch_size: int) -> None:
         self.collection = collection
@@ -55,12 +45,12 @@ class ChromaIndex:
         return self.collection.name
 
     @property
-    def metadata(self) -> dict[str, Any]:
+    def tags(self) -> dict[str, Any]:
         return dict(self.collection.metadata or {})
 
     @property
     def embedder_fingerprint(self) -> str | None:
-        return self.metadata.get(EMBEDDER_KEY)
+        return self.tags.get(EMBEDDER_TAG)
 
     def require_embedder(self, fingerprint: str, action: str = "use") -> None:
         """Refuse to mix vector spaces: the collection must hold vectors of this embedder."""
@@ -91,22 +81,15 @@ class ChromaIndex:
 
     def query(self, embeddings: np.ndarray, *, k: int, fingerprint: str) -> list[list[Hit]]:
         self.require_embedder(fingerprint, "query")
-        n = min(k, self.count())
-        if n == 0:
-            return [[] for _ in embeddings]
-        res = self.collection.query(
+        if len(embeddings) == 0:
+            return []
+        res = self.collection.query(  # fewer than k stored (or none): Chroma answers what there is
             query_embeddings=np.asarray(embeddings, dtype=np.float32),
-            n_results=n,
+            n_results=k,
             include=["documents", "metadatas", "distances"],
         )
         return [
-            sorted(
-                (
-                    Hit(doc_id=m["doc_id"], score=1.0 - d, chunk_id=i, text=t)
-                    for i, t, m, d in zip(*rows)
-                ),
-                key=lambda h: (-h.score, h.chunk_id),
-            )
+            sorted((_hit(*row) for row in zip(*rows)), key=lambda h: (-h.score, h.chunk_id))
             for rows in zip(res["ids"], res["documents"], res["metadatas"], res["distances"])
         ]
 
@@ -123,14 +106,20 @@ class ChromaIndex:
 
     def update_tags(self, tags: Mapping[str, Any]) -> None:
         """Merge ``tags`` into the collection's metadata (e.g. completion state after a reindex)."""
-        self.collection.modify(metadata={**self.metadata, **tags})
+        self.collection.modify(metadata={**self.tags, **tags})
 
     def ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
 
+def _hit(chunk_id: str, text: str, meta: Mapping[str, Any] | None, distance: float) -> Hit:
+    meta = meta or {}
+    extra = {k: v for k, v in meta.items() if k not in _NOT_FOR_HITS}
+    return Hit(doc_id=meta["doc_id"], score=1.0 - distance, chunk_id=chunk_id, text=text, meta=extra)
+
+
 class ChromaStore:
-    """Opens ragshift collections in one Chroma database: a server when ``url`` is given, else ``path``.
+    """VectorStore over one Chroma database: a server when ``url`` is given, else the folder ``path``.
 
     ``url`` is a Chroma server's base URL (``chroma run``, or a reverse proxy in front of one);
     ``token`` goes in the ``token_header`` a proxy checks (``"authorization"`` → ``Authorization:
@@ -162,9 +151,11 @@ class ChromaStore:
             self._check_server(url, sent, sent_token=sent_token)
             self.client = self._http_client(url, sent, settings)
             self.location = url
+            self._folder = None
         elif path is not None:
             self.client = self._embedded_client(Path(path), settings)
             self.location = str(path)
+            self._folder = Path(path)
         else:
             raise ConfigError("ChromaStore needs a path (embedded database) or a url/host (Chroma server)")
         reported = self.client.get_max_batch_size()
@@ -173,7 +164,7 @@ class ChromaStore:
     @classmethod
     def from_section(cls, section: Any) -> ChromaStore:
         """The store a ``[store]`` section (``harness.config.StoreSection``) describes; the token is read from
-        ``$token_env`` now (ConfigError when unset). Every config-driven open goes through here."""
+        ``$token_env`` now (ConfigError when unset). Product code opens it through ``harness.systems.open_store``."""
         url = section.server_url
         if url is None:
             return cls(section.path)
@@ -271,24 +262,58 @@ class ChromaStore:
         except ValueError as exc:  # the server went away between the check and now, or an unknown tenant/database
             raise RagshiftError(f"the Chroma server at {url}: {exc}") from None
 
-    def open_index(
-        self, name: str, *, embedder_fingerprint: str, dimension: int, metadata: Mapping[str, Any]
+    def collections(self) -> dict[str, dict[str, Any]]:
+        return {c.name: dict(c.metadata or {}) for c in self.client.list_collections() if c.name != REGISTRY}
+
+    def open(self, name: str) -> ChromaIndex:
+        """An existing collection (never creates one); ``ConfigError`` lists the collections present."""
+        collection = None
+        if name != REGISTRY:
+            with contextlib.suppress(NotFoundError):
+                collection = self.client.get_collection(name, embedding_function=RefuseToEmbed())
+        if collection is None:
+            present = ", ".join(sorted(self.collections())) or "none"
+            raise ConfigError(f"no Chroma collection {name!r}; collections present: {present}")
+        return ChromaIndex(collection, self.batch_size)
+
+    def create(
+        self, name: str, *, embedder_fingerprint: str, dimension: int, tags: Mapping[str, Any]
     ) -> ChromaIndex:
         """Create (cosine space) or open ``name``; refuse one written by another embedder or setup.
 
-        ``metadata`` holds further tags (e.g. corpus and chunker fingerprints) that must match too.
+        ``tags`` (e.g. corpus and chunker fingerprints) must match too.
         """
-        tags = {**metadata, EMBEDDER_KEY: embedder_fingerprint, DIMENSION_KEY: dimension}
+        if name == REGISTRY:
+            raise ConfigError(f"{REGISTRY!r} is the alias registry, not a collection")
+        wanted = collection_tags(tags, embedder_fingerprint=embedder_fingerprint, dimension=dimension)
         collection = self.client.get_or_create_collection(
             name,
             configuration={"hnsw": HNSW},
-            metadata=tags,
+            metadata=wanted,
             embedding_function=RefuseToEmbed(),
         )
         index = ChromaIndex(collection, self.batch_size)
-        index.require_embedder(embedder_fingerprint)
-        recorded = index.metadata
-        differing = {key: (recorded.get(key), value) for key, value in tags.items() if recorded.get(key) != value}
-        if differing:
-            raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")
+        require_collection_tags(name, index.tags, wanted)
         return index
+
+    def drop(self, name: str) -> None:
+        self.open(name)  # ConfigError naming those present
+        self.client.delete_collection(name)
+
+    def aliases(self) -> ChromaAliasStore:
+        """The aliases, kept in the database itself (every client of a server sees the same ones)."""
+        return ChromaAliasStore(self.client)
+
+    @contextlib.contextmanager
+    def write_lock(self, collection: str, *, wait: float = 0.0, what: str = "") -> Iterator[Callable[[], None]]:
+        """Embedded: the OS file lock of the whole folder (one writer per folder). Server: a lease record
+        on ``collection`` in the registry, renewed by the ``renew()`` it yields."""
+        from adapters.stores.locks import folder_write_lock, server_write_lock
+
+        held = (
+            folder_write_lock(self._folder, wait=wait, what=what)
+            if self._folder is not None
+            else server_write_lock(self.client, collection, wait=wait, what=what)
+        )
+        with held as renew:
+            yield renew

@@ -10,7 +10,7 @@ from typing import Any
 
 from chromadb.errors import NotFoundError
 
-from adapters.stores.chroma import RefuseToEmbed
+from adapters.stores.refuse_embedding import RefuseToEmbed
 from harness.shipping.aliases import Alias
 
 REGISTRY = "ragshift-aliases"

@@ -102,11 +102,11 @@ def status_command(config: Path = CONFIG) -> None:
     with fail_on_user_error("status", "everything: status only reads"):
         from harness.config import load_config
         from harness.shipping import collections as col
-        from harness.shipping.promote import aliases
+        from harness.systems import open_store
 
         cfg = load_config(config)
-        store = col.open_store(cfg.store)
-        found, named = col.list_collections(store), aliases(store).all()
+        store = open_store(cfg.store)
+        found, named = col.list_collections(store), store.aliases().all()
     out = console()
     out.print(f"store: {escape(store.location)}")
     table = Table("alias", "collection", "previous (rollback)", "last change", title="aliases")
@@ -121,7 +121,7 @@ def status_command(config: Path = CONFIG) -> None:
             pointing.setdefault(p, []).append(f"({a.name} rollback)")
     table = Table("collection", "model", "fingerprint", "vectors", "complete", "aliases", title="collections")
     for c in found:
-        complete = c.metadata.get(col.COMPLETE)
+        complete = c.tags.get(col.COMPLETE)
         table.add_row(c.name, c.model, str(c.fingerprint), str(c.count), "-" if complete is None else ("yes" if complete else "NO"),
                       " ".join(pointing.get(c.name, [])) or "-")
     out.print(table)

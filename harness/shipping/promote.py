@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 
+from harness.compare.configured import compare_configured
 from harness.config import RunConfig
+from harness.datasets import load_dataset
 from harness.errors import ConfigError, PromotionRefused
-from harness.protocols import document_fingerprint
+from harness.protocols import EMBEDDER_TAG, StoredIndex, VectorStore, document_fingerprint
+from harness.recorded_model import spec_of
+from harness.retrieval import IndexRetriever
 from harness.shipping import collections as col
 from harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
-
-if TYPE_CHECKING:
-    from adapters.stores.chroma import ChromaIndex, ChromaStore
+from harness.systems import build_adapter, build_chunker, load_embedder, open_store
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,6 @@ class Promotion:
     forced: bool
 
 
-def aliases(store: ChromaStore) -> Any:
-    from adapters.stores.registry import ChromaAliasStore
-
-    return ChromaAliasStore(store.client)
-
-
 def promote(
     config: RunConfig,
     embedder_name: str | None = None,
@@ -63,9 +59,6 @@ def promote(
     console: Console | None = None,
 ) -> Promotion:
     """Point ``alias`` at the serving collection of ``embedder_name`` if every check passes."""
-    from harness.run import load_dataset
-    from harness.systems import build_chunker, load_embedder
-
     console = console or Console(quiet=True)
     check_alias_name(alias)
     spec = col.config_spec(config, embedder_name)
@@ -74,8 +67,8 @@ def promote(
     embedder = load_embedder(config, spec, console=console)
     fingerprint = document_fingerprint(embedder)
     target = collection or col.serving_name(dataset.corpus.name, chunker.fingerprint(), fingerprint)
-    store = col.open_store(config.store)
-    registry = aliases(store)
+    store = open_store(config.store)
+    registry = store.aliases()
     current = registry.get(alias)
     checks = list(_collection_checks(store, target, fingerprint, dataset.corpus, chunker))
     if all(c.ok is not False for c in checks):
@@ -86,7 +79,7 @@ def promote(
             f"not promoting {target} to {alias!r}:\n" + "\n".join(f"  [{c.mark}] {c.name}: {c.detail}" for c in checks)
         )
     note = "forced past: " + "; ".join(f"{c.name} ({c.detail})" for c in failed) if failed else ""
-    with col.write_lock(config.store, store, f"alias-{alias}", wait=wait, what=f"promote {alias}"):
+    with store.write_lock(f"alias-{alias}", wait=wait, what=f"promote {alias}"):
         latest = registry.get(alias)
         if latest != current:
             raise ConfigError(f"alias {alias!r} changed while checking ({current} → {latest}); run promote again")
@@ -95,14 +88,14 @@ def promote(
     return Promotion(moved, tuple(checks), bool(failed))
 
 
-def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: Any, chunker: Any) -> list[PromotionCheck]:
+def _collection_checks(store: VectorStore, name: str, fingerprint: str, corpus: Any, chunker: Any) -> list[PromotionCheck]:
     try:
-        index = col.existing(store, name)
+        index = store.open(name)
     except ConfigError as exc:
         return [PromotionCheck("collection", False, f"{exc}; build it with `ragshift reindex`")]
-    tags, count = index.metadata, index.count()
+    tags, count = index.tags, index.count()
     found = [PromotionCheck("collection", True, f"{name} ({count} vectors)")]
-    recorded = tags.get("ragshift:embedder")
+    recorded = tags.get(EMBEDDER_TAG)
     found.append(PromotionCheck("fingerprint", recorded == fingerprint,
                        f"holds embedder {recorded}" + ("" if recorded == fingerprint else f", config's is {fingerprint}")))
     expected = len(chunker.chunk(list(corpus.documents.values())))
@@ -116,7 +109,7 @@ def _collection_checks(store: ChromaStore, name: str, fingerprint: str, corpus: 
 
 
 def _sample_check(
-    config: RunConfig, store: ChromaStore, current: Alias | None, target: str, embedder: Any,
+    config: RunConfig, store: VectorStore, current: Alias | None, target: str, embedder: Any,
     dataset: Any, sample: int, console: Console,
 ) -> PromotionCheck:
     """Evaluate the alias's current collection and ``target`` on the same sample of judged queries."""
@@ -129,16 +122,13 @@ def _sample_check(
         return PromotionCheck("sample evaluation", False, f"no judged queries in split {dataset.split!r} of {dataset.corpus.source}")
     picked = sorted(random.Random(config.run.seed).sample(queries, min(sample, len(queries))), key=lambda q: q.qid)
     try:
-        current_index = col.existing(store, current.collection)
+        current_index = store.open(current.collection)
         current_embedder = embedder_of(config, current_index)
     except ConfigError as exc:
         return PromotionCheck("sample evaluation", False, f"cannot open the current collection: {exc}")
     rows = _rows(config, "current", current_index, current_embedder, dataset, picked)
-    rows += _rows(config, "candidate", col.existing(store, target), embedder, dataset, picked)
-    from harness.compare import compare_rows
-
-    settings = config.compare.model_dump(exclude={"baseline"})
-    comparison = compare_rows(rows, baseline="current", policy=config.policy, **settings)
+    rows += _rows(config, "candidate", store.open(target), embedder, dataset, picked)
+    comparison = compare_configured(config, rows, baseline="current")
     verdict = comparison.verdict.value
     primary = config.metrics.specs[0].label
     means = {s: sum(r.metrics[primary] for r in rows if r.system == s) / len(picked) for s in ("current", "candidate")}
@@ -151,13 +141,12 @@ def _sample_check(
     return PromotionCheck("sample evaluation", not comparison.verdict.blocks, detail)
 
 
-def embedder_of(config: RunConfig, index: ChromaIndex) -> Any:
+def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
     """The embedder recorded in a serving collection, checked against its fingerprint."""
     from harness.cache import CachedEmbedder, EmbeddingCache
     from harness.errors import FingerprintMismatch
-    from harness.systems import build_adapter
 
-    spec = col.spec_of(index.metadata)
+    spec = spec_of(index.tags)
     cache = EmbeddingCache(config.cache.path / "embeddings.sqlite")
     embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
     if document_fingerprint(embedder) != index.embedder_fingerprint:
@@ -168,11 +157,10 @@ def embedder_of(config: RunConfig, index: ChromaIndex) -> Any:
     return embedder
 
 
-def _rows(config: RunConfig, system: str, index: Any, embedder: Any, dataset: Any, queries: list) -> list:
-    from adapters.llamaindex.pipeline import LlamaIndexRetriever
+def _rows(config: RunConfig, system: str, index: StoredIndex, embedder: Any, dataset: Any, queries: list) -> list:
     from harness.metrics.rows import rows_from_hits
 
-    retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
+    retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
     hits = retriever.retrieve(queries, k=config.metrics.depth)
     return rows_from_hits(system, queries, hits, dataset.corpus.qrels, config.metrics.specs)
 
@@ -181,12 +169,12 @@ def rollback(config: RunConfig, *, alias: str = "production", wait: float = 0.0)
     """Point ``alias`` back at its previous collection (which must still exist)."""
     from harness.shipping.aliases import resolve
 
-    store = col.open_store(config.store)
-    registry = aliases(store)
-    with col.write_lock(config.store, store, f"alias-{alias}", wait=wait, what=f"rollback {alias}"):
+    store = open_store(config.store)
+    registry = store.aliases()
+    with store.write_lock(f"alias-{alias}", wait=wait, what=f"rollback {alias}"):
         current = resolve(registry, alias)
         back = rolled_back(current)
-        col.existing(store, back.collection)
+        store.open(back.collection)
         registry.put(back)
     return back
 
@@ -194,10 +182,10 @@ def rollback(config: RunConfig, *, alias: str = "production", wait: float = 0.0)
 def drop(config: RunConfig, name: str, *, force: bool = False, wait: float = 0.0) -> list[str]:
     """Delete a collection. Refused while an alias points at it; one kept for rollback needs ``force``
     (the alias then forgets it). Returns the aliases that forgot it."""
-    store = col.open_store(config.store)
-    registry = aliases(store)
-    col.existing(store, name)
-    with col.write_lock(config.store, store, name, wait=wait, what=f"drop {name}"):
+    store = open_store(config.store)
+    registry = store.aliases()
+    store.open(name)
+    with store.write_lock(name, wait=wait, what=f"drop {name}"):
         live = [a.name for a in registry.all() if a.collection == name]
         if live:
             raise ConfigError(f"collection {name} is what alias {', '.join(live)} points at: promote another one first")
@@ -209,5 +197,5 @@ def drop(config: RunConfig, name: str, *, force: bool = False, wait: float = 0.0
             )
         for a in kept:
             registry.put(without(a, name))
-        store.client.delete_collection(name)
+        store.drop(name)
     return [a.name for a in kept]

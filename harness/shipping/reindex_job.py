@@ -11,6 +11,7 @@ from rich.markup import escape
 from harness import stages
 from harness.config import RunConfig
 from harness.protocols import document_fingerprint
+from harness.recorded_model import MODEL, model_tag
 from harness.shipping import collections as col
 from harness.shipping.aliases import now
 from harness.shipping.reindex import ReindexStats, reindex
@@ -38,7 +39,7 @@ def run_reindex(
     """Embed what the serving collection lacks (new or changed chunks), drop what left the corpus,
     then mark it complete with the chunk count and corpus fingerprint ``promote`` checks."""
     from harness.corpus import load_section
-    from harness.systems import build_chunker, load_embedder
+    from harness.systems import build_chunker, load_embedder, open_store
 
     console = console or Console(quiet=True)
     spec = col.config_spec(config, embedder_name)
@@ -50,13 +51,13 @@ def run_reindex(
     fingerprint = document_fingerprint(embedder)
     name = collection or col.serving_name(corpus.name, chunker.fingerprint(), fingerprint)
     chunks = chunker.chunk(list(corpus.documents.values()))
-    store = col.open_store(config.store)
-    with col.write_lock(config.store, store, name, wait=wait, what=f"reindex {name}") as renew:
-        index = store.open_index(
+    store = open_store(config.store)
+    with store.write_lock(name, wait=wait, what=f"reindex {name}") as renew:
+        index = store.create(
             name, embedder_fingerprint=fingerprint, dimension=embedder.dimension,
-            metadata=col.fixed_tags(corpus.name, chunker.fingerprint()),
+            tags=col.fixed_tags(corpus.name, chunker.fingerprint()),
         )
-        index.update_tags({col.MODEL: col.model_tag(spec), col.COMPLETE: False})
+        index.update_tags({MODEL: model_tag(spec), col.COMPLETE: False})
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
         stages.enter(f"reindex of {name}", f"every batch written to {name} so far (not marked complete); rerun `ragshift reindex` to continue")
         stats = reindex(chunks, embedder, index, batch_size=batch_size, console=console, after_batch=lambda _: renew())

@@ -88,17 +88,17 @@ def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
 
 def served_system(config: RunConfig, alias: str, console: Console) -> tuple[EmbedderConfig, Any]:
     """What ``alias`` serves now: its collection, queried with the embedder the collection records."""
-    from adapters.llamaindex.pipeline import LlamaIndexRetriever
-    from harness.shipping import collections as col
+    from harness.recorded_model import spec_of
+    from harness.retrieval import IndexRetriever
     from harness.shipping.aliases import resolve
-    from harness.shipping.promote import aliases, embedder_of
-    from harness.systems import System, build_chunker
+    from harness.shipping.promote import embedder_of
+    from harness.systems import System, build_chunker, open_store
 
-    store = col.open_store(config.store)
-    index = col.existing(store, resolve(aliases(store), alias).collection)
-    spec, embedder = col.spec_of(index.metadata), embedder_of(config, index)
+    store = open_store(config.store)
+    index = store.open(resolve(store.aliases(), alias).collection)
+    spec, embedder = spec_of(index.tags), embedder_of(config, index)
     console.print(f"current: alias [bold]{alias}[/] → {index.name} ({spec.name}, fingerprint {index.embedder_fingerprint})")
-    retriever = LlamaIndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]
+    retriever = IndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]
     info = {"collection": index.name, "alias": alias, "chunks": index.count(), "reused": True}
     return spec, System(spec.name, embedder, build_chunker(config), retriever, info, {"index": 0.0})
 

@@ -48,6 +48,12 @@ class VectorIndexContract:
         assert index.ids() == set()
         assert index.query(np.ones((2, DIM), dtype=np.float32), k=3, fingerprint=FP) == [[], []]
 
+    def test_no_query_vectors_no_results(self, make_index):
+        index = make_index()
+        chunks, vectors = sample(3)
+        index.add(chunks, vectors, fingerprint=FP)
+        assert index.query(np.zeros((0, DIM), dtype=np.float32), k=2, fingerprint=FP) == []
+
     def test_count_and_ids(self, make_index):
         index = make_index()
         chunks, vectors = sample(6)
@@ -66,6 +72,7 @@ class VectorIndexContract:
             assert isinstance(hit, Hit)
             chunk = by_id[hit.chunk_id]
             assert (hit.doc_id, hit.text) == (chunk.doc_id, chunk.text)
+            assert hit.meta.get("position") == chunk.position
 
     def test_exact_duplicate_scores_highest_near_one(self, make_index):
         index = make_index()

@@ -1,13 +1,17 @@
-"""``ExactIndex``: brute-force cosine search in numpy, the reference every real index is checked against."""
+"""``ExactIndex``: brute-force cosine search in numpy, the reference every real index is checked against;
+``MemoryStore``: a VectorStore of ExactIndex collections in memory."""
 
 from __future__ import annotations
 
-from typing import Sequence
+import contextlib
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from harness.errors import FingerprintMismatch
+from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
 from harness.fingerprint import text_hash
+from harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
+from harness.testing.aliases import MemoryAliasStore
 from harness.types import Chunk, Hit
 
 
@@ -59,7 +63,7 @@ class ExactIndex:
 
     def _hit(self, chunk_id: str, score: float) -> Hit:
         chunk = self._chunks[chunk_id]
-        return Hit(doc_id=chunk.doc_id, score=score, chunk_id=chunk_id, text=chunk.text)
+        return Hit(doc_id=chunk.doc_id, score=score, chunk_id=chunk_id, text=chunk.text, meta={"position": chunk.position})
 
     def remove(self, ids: Sequence[str]) -> None:
         for chunk_id in ids:
@@ -75,3 +79,70 @@ class ExactIndex:
 
     def ids(self) -> set[str]:
         return set(self._chunks)
+
+
+class MemoryCollection(ExactIndex):
+    """An ExactIndex kept by a MemoryStore under a name, with tags."""
+
+    def __init__(self, name: str, tags: Mapping[str, Any]) -> None:
+        super().__init__(str(tags[EMBEDDER_TAG]))
+        self._name = name
+        self._tags = dict(tags)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def tags(self) -> dict[str, Any]:
+        return dict(self._tags)
+
+    def update_tags(self, tags: Mapping[str, Any]) -> None:
+        self._tags.update(tags)
+
+
+class MemoryStore:
+    """VectorStore in memory: MemoryCollections by name, a MemoryAliasStore, one write lock per collection.
+
+    A lock held in this process refuses a second writer at once (``wait`` is not waited: nothing else
+    could release it meanwhile).
+    """
+
+    location = "memory"
+
+    def __init__(self) -> None:
+        self._collections: dict[str, MemoryCollection] = {}
+        self._aliases = MemoryAliasStore()
+        self._held: dict[str, str] = {}
+
+    def collections(self) -> dict[str, dict[str, Any]]:
+        return {name: self._collections[name].tags for name in sorted(self._collections)}
+
+    def open(self, name: str) -> MemoryCollection:
+        if name not in self._collections:
+            present = ", ".join(sorted(self._collections)) or "none"
+            raise ConfigError(f"no collection {name!r}; collections present: {present}")
+        return self._collections[name]
+
+    def create(self, name: str, *, embedder_fingerprint: str, dimension: int, tags: Mapping[str, Any]) -> MemoryCollection:
+        wanted = collection_tags(tags, embedder_fingerprint=embedder_fingerprint, dimension=dimension)
+        index = self._collections.setdefault(name, MemoryCollection(name, wanted))
+        require_collection_tags(name, index.tags, wanted)
+        return index
+
+    def drop(self, name: str) -> None:
+        self.open(name)
+        del self._collections[name]
+
+    def aliases(self) -> MemoryAliasStore:
+        return self._aliases
+
+    @contextlib.contextmanager
+    def write_lock(self, collection: str, *, wait: float = 0.0, what: str = "") -> Iterator[Callable[[], None]]:
+        if collection in self._held:
+            raise StoreBusy(f"collection {collection} is being written ({self._held[collection] or 'writing'}); waited 0 s")
+        self._held[collection] = what
+        try:
+            yield lambda: None
+        finally:
+            del self._held[collection]

@@ -1,7 +1,9 @@
-"""The plug-in retriever with the real packaged MiniLM, and a same-dimension fine-tune it must refuse."""
+"""The plug-in retriever with the real packaged MiniLM, a same-dimension fine-tune it must refuse, and a
+query adapter it serves over the base model's collection."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from llama_index.core.llms import MockLLM
 from llama_index.core.query_engine import RetrieverQueryEngine
@@ -11,6 +13,7 @@ from adapters.llamaindex.retriever import RagshiftRetriever
 from app_fixtures import suite_config, write_corpus
 from harness.config import load_config
 from harness.errors import FingerprintMismatch
+from harness.protocols import document_fingerprint
 from harness.run import run_eval
 
 pytestmark = pytest.mark.slow
@@ -57,3 +60,18 @@ def test_a_fine_tune_of_the_same_dimension_is_refused(minilm_store, minilm_path,
         f"retriever's model ({tmp_path / 'finetuned'}) has fingerprint {finetuned}; another model version, even of the "
         "same dimension, needs its own collection (build it with `ragshift eval`)"
     )
+
+
+def test_a_query_adapter_folder_is_served_over_the_base_models_collection(minilm_store, tmp_path):
+    from adapters.training.query_adapter import QueryAdapterEmbedder
+
+    store, system = minilm_store
+    base = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    dim = 384
+    nudge = 0.01 * np.random.default_rng(0).standard_normal((dim, dim))
+    QueryAdapterEmbedder(base, np.eye(dim) + nudge, np.zeros(dim)).save(tmp_path / "adapter", {"base_model": "all-MiniLM-L6-v2"})
+    retriever = RagshiftRetriever.from_model(tmp_path / "adapter", store=store, similarity_top_k=2)
+    (index,) = system["indexes"].values()
+    assert retriever.index.name == index["collection"]  # found by the document fingerprint: the base's
+    assert document_fingerprint(retriever.embedder) == system["fingerprint"] != retriever.embedder.fingerprint()
+    assert retriever.retrieve("I lost my ID card, who prints a new one?")[0].node.ref_doc_id == "d5"

@@ -86,9 +86,7 @@ def test_refuses_a_collection_of_another_same_dimension_model(config, retriever)
 
 def test_fingerprint_is_checked_on_every_open(config, retriever):
     store = ChromaStore(config.store.path)
-    index = store.open_index(
-        "rs-tampered", embedder_fingerprint="someone-else", dimension=len(VOCABULARY) + 1, metadata={}
-    )
+    index = store.create("rs-tampered", embedder_fingerprint="someone-else", dimension=len(VOCABULARY) + 1, tags={})
     index.add([], np.zeros((0, len(VOCABULARY) + 1), dtype=np.float32), fingerprint="someone-else")
     with pytest.raises(FingerprintMismatch, match="holds vectors of embedder someone-else, but"):
         RagshiftRetriever.from_embedder(KeywordEmbedder(VOCABULARY), store=store, collection="rs-tampered")
@@ -104,3 +102,12 @@ def test_missing_collections_and_bad_arguments_are_clear(config, tmp_path):
         RagshiftRetriever.from_config(config, "nope")
     with pytest.raises(ConfigError, match="similarity_top_k must be >= 1"):
         RagshiftRetriever.from_config(config, similarity_top_k=0)
+
+
+def test_from_model_reads_a_query_adapter_folder_as_a_query_adapter(config, tmp_path):
+    from adapters.training.query_adapter import QueryAdapterEmbedder
+
+    base = KeywordEmbedder(VOCABULARY)
+    QueryAdapterEmbedder(base, np.eye(base.dimension), np.zeros(base.dimension)).save(tmp_path, {"base_model": "keyword"})
+    with pytest.raises(ConfigError, match=r"embedder kind 'query-adapter': unknown options \['normalize'\]"):
+        RagshiftRetriever.from_model(tmp_path, store=config.store.path, normalize=False)

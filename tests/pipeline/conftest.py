@@ -4,7 +4,9 @@ from adapters.chunkers.llamaindex import SentenceSplitterChunker
 from adapters.stores.chroma import ChromaStore
 from harness.chunking import WholeDocumentChunker
 from harness.corpus.model import Corpus
+from harness.protocols import VectorStore
 from harness.testing.embedders import CountingEmbedder, KeywordEmbedder
+from harness.testing.stores import MemoryStore
 from harness.types import Document, Query
 
 VOCABULARY = ["cat", "dog", "fish", "bird", "food", "sleep", "water", "fly", "run", "vet"]
@@ -46,6 +48,7 @@ def chunker(request):
     return WholeDocumentChunker() if request.param == "whole" else SentenceSplitterChunker(24, 4)
 
 
-@pytest.fixture
-def store(tmp_path) -> ChromaStore:
-    return ChromaStore(tmp_path / "chroma")
+@pytest.fixture(params=["chroma", "memory"])
+def store(request, tmp_path) -> VectorStore:
+    """Every pipeline test runs against embedded Chroma and against the in-memory fake store."""
+    return ChromaStore(tmp_path / "chroma") if request.param == "chroma" else MemoryStore()

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from adapters.chunkers.llamaindex import SentenceSplitterChunker
-from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
-from adapters.stores.chroma import ChromaStore
 from harness.chunking import WholeDocumentChunker
 from harness.errors import FingerprintMismatch
+from harness.indexing import build_index
+from harness.retrieval import IndexRetriever
 from harness.testing.embedders import KeywordEmbedder
 from harness.testing.stores import ExactIndex
 from harness.types import Chunk
@@ -28,9 +28,9 @@ def brute_force_documents(corpus, chunker, embedder, k):
 
 
 @pytest.mark.parametrize("fanout", [1, 3])
-def test_llamaindex_over_chroma_ranks_like_brute_force(corpus, chunker, embedder, store, fanout):
+def test_ranks_like_brute_force_cosine(corpus, chunker, embedder, store, fanout):
     index, _ = build_index(corpus, chunker=chunker, embedder=embedder, store=store)
-    retriever = LlamaIndexRetriever(index, embedder, fanout=fanout)
+    retriever = IndexRetriever(index, embedder, fanout=fanout)
     got = retriever.retrieve(list(corpus.queries.values()), k=3)
     expected = brute_force_documents(corpus, chunker, embedder.inner, k=3)
     for qid, ranking in expected.items():
@@ -42,7 +42,7 @@ def test_hits_name_their_best_chunk(corpus, embedder, store):
     chunker = SentenceSplitterChunker(24, 4)
     index, _ = build_index(corpus, chunker=chunker, embedder=embedder, store=store)
     texts = {c.chunk_id: c.text for c in chunker.chunk(list(corpus.documents.values()))}
-    hits = LlamaIndexRetriever(index, embedder).retrieve(list(corpus.queries.values()), k=6)
+    hits = IndexRetriever(index, embedder).retrieve(list(corpus.queries.values()), k=6)
     for hit in (h for hs in hits.values() for h in hs):
         assert hit.chunk_id.startswith(hit.doc_id + "#")
         assert hit.text == texts[hit.chunk_id]
@@ -52,7 +52,7 @@ def test_queries_are_embedded_once_as_a_batch(corpus, embedder, store):
     index, _ = build_index(corpus, chunker=WholeDocumentChunker(), embedder=embedder, store=store)
     embedder.calls.clear()
     queries = list(corpus.queries.values())
-    LlamaIndexRetriever(index, embedder).retrieve(queries, k=2)
+    IndexRetriever(index, embedder).retrieve(queries, k=2)
     assert embedder.calls == [("q", tuple(q.text for q in queries))]
 
 
@@ -86,28 +86,41 @@ def test_collection_name_changes_with_each_fingerprint(corpus, chunker, embedder
     assert len(names) == 3
 
 
-def test_index_of_another_embedder_is_refused(corpus, embedder, store, tmp_path):
+def test_index_of_another_embedder_is_refused(corpus, embedder, store):
     index, _ = build_index(corpus, chunker=WholeDocumentChunker(), embedder=embedder, store=store)
     other = KeywordEmbedder(embedder.inner.vocabulary, query_prompt="query: ")
     with pytest.raises(FingerprintMismatch, match=f"{other.fingerprint()}.*holds vectors of embedder .{embedder.fingerprint()}"):
-        LlamaIndexRetriever(index, other)
+        IndexRetriever(index, other)
     with pytest.raises(FingerprintMismatch):
-        ChromaStore(tmp_path / "chroma").open_index(
-            index.name, embedder_fingerprint=other.fingerprint(), dimension=other.dimension, metadata={}
-        )
+        store.create(index.name, embedder_fingerprint=other.fingerprint(), dimension=other.dimension, tags={})
 
 
 def test_chroma_default_embedding_function_is_never_invoked(corpus, chunker, embedder, store, monkeypatch):
     calls = []
     monkeypatch.setattr(chromadb.api.types.DefaultEmbeddingFunction, "__call__", lambda self, input: calls.append(input))
     index, _ = build_index(corpus, chunker=chunker, embedder=embedder, store=store)
-    LlamaIndexRetriever(index, embedder).retrieve(list(corpus.queries.values()), k=2)
+    IndexRetriever(index, embedder).retrieve(list(corpus.queries.values()), k=2)
     assert calls == []
 
 
 def test_empty_inputs(corpus, embedder, store):
     empty = type(corpus)("empty", {})
     index, _ = build_index(empty, chunker=WholeDocumentChunker(), embedder=embedder, store=store)
-    retriever = LlamaIndexRetriever(index, embedder)
+    retriever = IndexRetriever(index, embedder)
     assert retriever.retrieve([], k=3) == {}
     assert retriever.retrieve(list(corpus.queries.values())[:1], k=3) == {"q1": []}
+
+
+def test_only_queries_short_of_k_documents_are_asked_again_with_twice_the_depth(corpus, embedder):
+    from harness.testing.stores import MemoryStore
+
+    chunker = SentenceSplitterChunker(24, 4)  # 17 chunks; the long document's many chunks crowd out others
+    index, _ = build_index(corpus, chunker=chunker, embedder=embedder, store=MemoryStore())
+    asked = []
+    query = index.query
+    index.query = lambda vectors, *, k, fingerprint: asked.append((len(vectors), k)) or query(vectors, k=k, fingerprint=fingerprint)
+    queries = list(corpus.queries.values())
+    got = IndexRetriever(index, embedder, fanout=1).retrieve(queries, k=2)
+    assert asked == [(5, 2), (1, 4), (1, 8), (1, 16)]  # one query needed 16 chunks to reach 2 documents
+    assert all(len(hits) == 2 for hits in got.values())
+    assert got == IndexRetriever(index, embedder, fanout=100).retrieve(queries, k=2)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.register_assert_rewrite("harness.testing.index_contract")
+pytest.register_assert_rewrite("harness.testing.index_contract", "harness.testing.store_contract")
 
 from chroma_server_helpers import TOKEN  # noqa: E402
 
@@ -36,7 +36,7 @@ def server_store(chroma_url: str) -> Iterator:
     from adapters.stores.chroma import ChromaStore
 
     store = ChromaStore(url=chroma_url)
-    before = {c.name for c in store.client.list_collections()}
+    before = set(store.collections())
     yield store
-    for name in {c.name for c in store.client.list_collections()} - before:
-        store.client.delete_collection(name)
+    for name in set(store.collections()) - before:
+        store.drop(name)

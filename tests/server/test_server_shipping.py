@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.config import load_config
 from harness.errors import StoreBusy
-from harness.shipping import collections as col
 from harness.shipping.promote import promote, rollback
 from harness.shipping.reindex_job import run_reindex
+from harness.systems import open_store
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 
@@ -45,12 +45,10 @@ def test_reindex_promote_rollback_round_trip_on_a_server(server_config):
 
 
 def test_a_second_writer_is_kept_out_by_the_lease(server_config):
-    from adapters.stores.locks import server_write_lock
-
     config = load_config(server_config)
-    store = col.open_store(config.store)
+    store = open_store(config.store)
     name = run_reindex(config, "keywords").collection
-    with server_write_lock(store.client, name, what="test holder"):
+    with store.write_lock(name, what="test holder"):
         with pytest.raises(StoreBusy, match=f"collection {name} is being written by another process .*test holder"):
             run_reindex(config, "keywords")
     assert run_reindex(config, "keywords").stats.unchanged == len(WORDS)  # released on exit
@@ -61,7 +59,7 @@ def test_an_expired_lease_of_a_killed_writer_is_taken_over(server_config, monkey
     from adapters.stores.registry import registry_collection
 
     config = load_config(server_config)
-    store = col.open_store(config.store)
+    store = open_store(config.store)
     name = run_reindex(config, "keywords").collection
     registry_collection(store.client).upsert(  # what a writer killed with SIGKILL leaves behind
         ids=[f"lock:{name}"], embeddings=[[1.0]], documents=[""],

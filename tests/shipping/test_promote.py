@@ -9,9 +9,9 @@ from adapters.llamaindex.retriever import RagshiftRetriever
 from harness.cli import app
 from harness.config import load_config
 from harness.errors import ConfigError, FingerprintMismatch, PromotionRefused
-from harness.shipping import collections as col
-from harness.shipping.promote import aliases, drop, promote, rollback
+from harness.shipping.promote import drop, promote, rollback
 from harness.shipping.reindex_job import run_reindex
+from harness.systems import open_store
 from harness.testing.embedders import KeywordEmbedder
 from tests.shipping.ship_fixtures import FEW, WORDS, write_config, write_corpus
 
@@ -43,20 +43,20 @@ def test_promote_rollback_round_trip(config, built):
     assert (back.collection, back.previous) == (built["fewer"], ())
     assert [e["action"] for e in back.history] == ["promote", "promote", "rollback"]
     again = promote(config, "keywords")  # and forward again
-    assert aliases(col.open_store(config.store)).get("production").collection == again.alias.collection
+    assert open_store(config.store).aliases().get("production").collection == again.alias.collection
 
 
 def test_worse_candidate_is_refused_by_the_sample_evaluation(config, built):
     promote(config, "keywords")
     with pytest.raises(PromotionRefused, match=r"\[FAIL\] sample evaluation: 30 queries, ndcg@10 1\.0000 → 0\.\d+, policy verdict fail; .*ndcg@10 on all -0\.\d+"):
         promote(config, "fewer", sample=30)
-    assert aliases(col.open_store(config.store)).get("production").collection == built["keywords"]
+    assert open_store(config.store).aliases().get("production").collection == built["keywords"]
     forced = promote(config, "fewer", force=True)
     assert forced.forced and "forced past: sample evaluation" in forced.alias.history[-1]["note"]
 
 
 def test_incomplete_or_missing_collection_is_refused(tmp_path, config, built):
-    index = col.existing(col.open_store(config.store), built["keywords"])
+    index = open_store(config.store).open(built["keywords"])
     index.remove([sorted(index.ids())[0]])
     with pytest.raises(PromotionRefused, match=f"FAIL\\] complete: {len(WORDS) - 1} vectors, corpus has {len(WORDS)}"):
         promote(config, "keywords")
@@ -74,7 +74,7 @@ def test_collection_of_another_model_is_refused(config, built):
 
 def test_app_opens_the_alias_and_mixed_versions_are_refused(config, built):
     promote(config, "fewer")
-    store = col.open_store(config.store)
+    store = open_store(config.store)
     retriever = RagshiftRetriever.from_alias("production", store=store)  # model from the collection's record
     assert retriever.index.name == built["fewer"]
     assert retriever.retrieve("badge lost")[0].node.ref_doc_id == "d0"

@@ -8,8 +8,10 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.config import load_config
 from harness.errors import FingerprintMismatch
+from harness.recorded_model import spec_of
 from harness.shipping import collections as col
 from harness.shipping.reindex_job import run_reindex
+from harness.systems import open_store
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 
@@ -21,12 +23,12 @@ def config(tmp_path):
 def test_first_run_embeds_everything_and_marks_complete(config):
     result = run_reindex(config, "keywords")
     assert (result.stats.chunks, result.stats.embedded, result.stats.unchanged) == (len(WORDS), len(WORDS), 0)
-    index = col.existing(col.open_store(config.store), result.collection)
-    tags = index.metadata
+    index = open_store(config.store).open(result.collection)
+    tags = index.tags
     assert index.count() == len(WORDS)
     assert tags[col.COMPLETE] is True and tags[col.CHUNKS] == len(WORDS)
     assert tags["ragshift:embedder"] == result.fingerprint
-    assert col.spec_of(tags).name == "keywords"
+    assert spec_of(tags).name == "keywords"
 
 
 def test_rerun_embeds_nothing(config):
@@ -54,7 +56,7 @@ def test_each_model_version_gets_its_own_collection_and_cannot_write_another(con
     assert a.collection != b.collection
     with pytest.raises(FingerprintMismatch, match="holds vectors of embedder"):
         run_reindex(config, "fewer", collection=a.collection)
-    assert col.existing(col.open_store(config.store), a.collection).count() == len(WORDS)
+    assert open_store(config.store).open(a.collection).count() == len(WORDS)
 
 
 def test_cli_prints_throughput_and_completion(tmp_path, config):

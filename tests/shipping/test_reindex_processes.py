@@ -17,9 +17,9 @@ from harness.config import load_config
 from harness.errors import StoreBusy
 from harness.fingerprint import text_hash
 from harness.shipping import collections as col
-from harness.run import load_dataset
+from harness.datasets import load_dataset
 from harness.shipping.reindex_job import run_reindex
-from harness.systems import build_chunker
+from harness.systems import build_chunker, open_store
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ def wait_for_batches(proc: subprocess.Popen, n: int, timeout: float = 120.0) -> 
 
 
 def serving(config):
-    store = col.open_store(config.store)
+    store = open_store(config.store)
     names = [c for c in col.list_collections(store) if c.name.startswith("rsx-")]
     return store, names
 
@@ -94,20 +94,20 @@ def test_sigkill_mid_reindex_then_rerun_completes_exactly(setup):
 
     config = load_config(path)
     store, (info,) = serving(config)
-    assert info.metadata[col.COMPLETE] is False
+    assert info.tags[col.COMPLETE] is False
     written = info.count
     assert 12 <= written < len(WORDS)
 
     result = run_reindex(config, "keywords")  # the rerun: continues where the killed one stopped
     assert result.collection == info.name
     assert result.stats.unchanged == written and result.stats.embedded == len(WORDS) - written
-    index = col.existing(store, info.name)
+    index = store.open(info.name)
     corpus = load_dataset(config.corpus).corpus
     chunks = build_chunker(config).chunk(list(corpus.documents.values()))
     hashes = index.hashes()
     assert index.count() == len(hashes) == len(WORDS)  # nothing lost, nothing twice
     assert hashes == {c.chunk_id: text_hash(c.text) for c in chunks}
-    assert index.metadata[col.COMPLETE] is True
+    assert index.tags[col.COMPLETE] is True
 
 
 def test_second_writer_fails_clearly_and_a_waiting_one_succeeds(setup):
@@ -124,4 +124,4 @@ def test_second_writer_fails_clearly_and_a_waiting_one_succeeds(setup):
     assert waiting.returncode == 0, later
     assert f"{len(WORDS)} chunks: 0 embedded, {len(WORDS)} already there" in later
     _, (info,) = serving(config)
-    assert info.count == len(WORDS) and info.metadata[col.COMPLETE] is True
+    assert info.count == len(WORDS) and info.tags[col.COMPLETE] is True

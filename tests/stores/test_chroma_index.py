@@ -2,8 +2,12 @@ import numpy as np
 import pytest
 
 from adapters.stores.chroma import ChromaIndex, ChromaStore
-from harness.errors import ConfigError, FingerprintMismatch
-from harness.testing.index_contract import DIM, FP, VectorIndexContract, sample
+from adapters.stores.registry import REGISTRY
+from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
+from harness.protocols import DIMENSION_TAG, EMBEDDER_TAG
+from harness.shipping.aliases import promoted
+from harness.testing.index_contract import DIM, FP, sample
+from harness.testing.store_contract import VectorStoreContract
 
 
 @pytest.fixture
@@ -11,46 +15,37 @@ def store(tmp_path):
     return ChromaStore(tmp_path / "chroma")
 
 
-def open_index(store, name="rs-test", embedder=FP, **tags):
-    return store.open_index(name, embedder_fingerprint=embedder, dimension=DIM, metadata=tags)
+def create(store, name="rs-test", embedder=FP, **tags):
+    return store.create(name, embedder_fingerprint=embedder, dimension=DIM, tags=tags)
 
 
-class TestChromaIndex(VectorIndexContract):
+class TestChromaStore(VectorStoreContract):
     @pytest.fixture
-    def make_index(self, store):
-        names = iter(f"rs-contract-{i}" for i in range(100))
-        return lambda: open_index(store, next(names))
-
-    @pytest.fixture
-    def reopen_index(self, tmp_path, store):
-        def reopen(index: ChromaIndex) -> ChromaIndex:
-            # A new client object on the same folder: what a later process sees.
-            again = ChromaStore(tmp_path / "chroma")
-            return open_index(again, index.name)
-
-        return reopen
+    def reopen_store(self, tmp_path):
+        # A new client object on the same folder: what a later process sees.
+        return lambda: ChromaStore(tmp_path / "chroma")
 
 
 def test_collection_uses_cosine_space_and_records_fingerprints(store):
-    index = open_index(store, corpus="c1", chunker="k1")
+    index = create(store, corpus="c1", chunker="k1")
     assert index.collection.configuration["hnsw"]["space"] == "cosine"
-    assert index.metadata == {"corpus": "c1", "chunker": "k1", "ragshift:embedder": FP, "ragshift:dimension": DIM}
+    assert index.tags == {"corpus": "c1", "chunker": "k1", EMBEDDER_TAG: FP, DIMENSION_TAG: DIM}
 
 
 def test_other_embedder_fingerprint_is_refused_naming_both(store):
-    open_index(store, embedder="emb-a")
+    create(store, embedder="emb-a")
     with pytest.raises(FingerprintMismatch, match="emb-b.*emb-a"):
-        open_index(store, embedder="emb-b")
+        create(store, embedder="emb-b")
 
 
 def test_other_tags_are_refused(store):
-    open_index(store, corpus="c1")
+    create(store, corpus="c1")
     with pytest.raises(FingerprintMismatch, match="corpus"):
-        open_index(store, corpus="c2")
+        create(store, corpus="c2")
 
 
 def test_chroma_never_embeds_text_itself(store):
-    index = open_index(store)
+    index = create(store)
     chunks, vectors = sample(2)
     index.add(chunks, vectors, fingerprint=FP)
     with pytest.raises(RuntimeError, match="ragshift passes vectors explicitly"):
@@ -58,7 +53,7 @@ def test_chroma_never_embeds_text_itself(store):
 
 
 def test_add_batches_above_the_client_limit(store):
-    index = ChromaIndex(open_index(store).collection, batch_size=3)
+    index = ChromaIndex(create(store).collection, batch_size=3)
     chunks, vectors = sample(8)
     index.add(chunks, vectors, fingerprint=FP)
     assert index.ids() == {c.chunk_id for c in chunks}
@@ -72,8 +67,35 @@ def test_needs_a_path_or_a_host():
 
 
 def test_query_scores_are_cosine_similarity(store):
-    index = open_index(store)
+    index = create(store)
     chunks, _ = sample(2)
     index.add(chunks, np.array([[1, 0, 0, 0], [1, 1, 0, 0]], dtype=np.float32), fingerprint=FP)
     hits = index.query(np.array([[1, 0, 0, 0]], dtype=np.float32), k=2, fingerprint=FP)[0]
     assert [h.score for h in hits] == pytest.approx([1.0, 2**-0.5], abs=1e-5)
+
+
+def test_hits_carry_the_stored_chunk_fields_but_not_the_bookkeeping(store):
+    index = create(store)
+    chunks, vectors = sample(2)
+    index.add(chunks, vectors, fingerprint=FP)
+    (hit,) = index.query(vectors[1:2], k=1, fingerprint=FP)[0]
+    assert (hit.chunk_id, hit.meta) == (chunks[1].chunk_id, {"position": chunks[1].position})
+
+
+def test_the_alias_registry_is_not_a_collection(store):
+    create(store, "rs-a")
+    store.aliases().put(promoted(None, "production", "rs-a"))
+    assert REGISTRY in {c.name for c in store.client.list_collections()}
+    assert set(store.collections()) == {"rs-a"}
+    for refused in (store.open, store.drop):
+        with pytest.raises(ConfigError, match=f"no Chroma collection '{REGISTRY}'"):
+            refused(REGISTRY)
+    with pytest.raises(ConfigError, match="alias registry"):
+        create(store, REGISTRY)
+
+
+def test_embedded_store_locks_the_whole_folder(store):
+    with store.write_lock("rs-a", what="reindex rs-a"):
+        with pytest.raises(StoreBusy, match="reindex rs-a"):
+            with store.write_lock("rs-b"):
+                pass  # pragma: no cover - never reached

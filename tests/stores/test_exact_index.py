@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from harness.testing.index_contract import DIM, VectorIndexContract
-from harness.testing.stores import ExactIndex
+from harness.testing.store_contract import VectorStoreContract
+from harness.testing.stores import ExactIndex, MemoryStore
 from harness.types import Chunk
 
 
@@ -10,6 +11,12 @@ class TestExactIndex(VectorIndexContract):
     @pytest.fixture
     def make_index(self):
         return ExactIndex
+
+
+class TestMemoryStore(VectorStoreContract):
+    @pytest.fixture
+    def store(self):
+        return MemoryStore()
 
 
 def test_ties_break_by_chunk_id():
