@@ -96,3 +96,21 @@ def test_the_circle_finder_sees_a_circle_through_a_function_level_import(tmp_pat
     assert find_circle(import_graph(["rooms"])) == ["rooms.high", "rooms.low", "rooms.high"]
     (tmp_path / "rooms" / "low.py").write_text("def f():\n    return 1\n")
     assert find_circle(import_graph(["rooms"])) is None
+
+
+def test_every_harness_module_imports_without_pytest() -> None:
+    """Fakes and contract mixins are importable where no test tools are installed (only running needs them)."""
+    root = Path(__file__).resolve().parents[1] / "harness"
+    modules = sorted(
+        ".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__")
+        for p in root.rglob("*.py")
+        if p.name != "pytest_plugin.py"  # the plugin is loaded by pytest itself
+    )
+    code = (
+        "import importlib, sys\n"
+        "sys.modules['pytest'] = None\n"  # import pytest now raises ImportError
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import pytest
+from harness.testing.pytest_compat import fixture, pytest
 
 from harness.errors import FingerprintMismatch
 from harness.protocols import VectorIndex
@@ -35,7 +35,7 @@ def brute_force_cosine(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
 
 class VectorIndexContract:
-    @pytest.fixture
+    @fixture
     def reopen_index(self) -> Callable[[VectorIndex], VectorIndex] | None:
         return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
-import pytest
+from harness.testing.pytest_compat import fixture, pytest
 
 from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
 from harness.fingerprint import text_hash
@@ -26,15 +26,15 @@ def unique(prefix: str = "rs-contract") -> str:
 
 
 class VectorStoreContract(VectorIndexContract):
-    @pytest.fixture
+    @fixture
     def reopen_store(self) -> Callable[[], VectorStore] | None:
         return None
 
-    @pytest.fixture
+    @fixture
     def make_index(self, store):
         return lambda: store.create(unique(), embedder_fingerprint=FP, dimension=DIM, tags={})
 
-    @pytest.fixture
+    @fixture
     def reopen_index(self, reopen_store) -> Callable[[VectorIndex], VectorIndex] | None:
         if reopen_store is None:
             return None
