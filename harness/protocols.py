@@ -125,3 +125,33 @@ class Judge(Protocol):
         ...
 
     def describe(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class CrossScorer(Protocol):
+    """Scores (query, passage) pairs jointly, e.g. a cross-encoder: a reranker or a teacher.
+
+    Scores are raw and higher-is-better (a logit, not a probability); a pair's score does not depend
+    on the other pairs of the call.
+    """
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """One finite float per ``(query, passage)`` pair, in order."""
+        ...
+
+    def fingerprint(self) -> str:
+        """Changes whenever a score could change: weights, tokenizer, maximum length, activation."""
+        ...
+
+    def describe(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class RetrievalSystem(Retriever, Protocol):
+    """A Retriever that says what it is: the unit a run evaluates (dense, bm25, hybrid, rerank)."""
+
+    def fingerprint(self) -> str:
+        """Changes whenever a ranking could change: models, parameters, corpus, parts."""
+        ...
+
+    def describe(self) -> Mapping[str, Any]: ...
