@@ -120,7 +120,10 @@ class RetrieverContract:
         fingerprint = make_retriever().fingerprint()
         assert isinstance(fingerprint, str) and fingerprint
         assert make_retriever().fingerprint() == fingerprint
-        edited = [d if d.doc_id != "vpn" else Document("vpn", d.text + " Ask IT for access.", title=d.title) for d in CONTRACT_DOCUMENTS]
+        edited = [
+            Document(d.doc_id, d.text + " Ask IT for access.", title=d.title) if d.doc_id == "vpn" else d
+            for d in CONTRACT_DOCUMENTS
+        ]
         assert make_retriever(documents=edited).fingerprint() != fingerprint
 
     def test_describe_is_json(self, system: RetrievalSystem) -> None:

@@ -35,12 +35,12 @@ def test_needs_a_query_and_a_cross_scorer():
 
 
 def test_in_a_query_engine_after_the_bm25_retriever():
-    from llama_index.core import QueryBundle, Settings
+    from llama_index.core import QueryBundle
+    from llama_index.core.llms import MockLLM
     from llama_index.core.query_engine import RetrieverQueryEngine
 
-    Settings.llm = None
     retriever = BM25Retriever.from_documents(CONTRACT_DOCUMENTS).as_llama_index(similarity_top_k=5)
     rerank = CrossScorerRerank(TokenOverlapScorer(), top_n=1)
-    engine = RetrieverQueryEngine.from_args(retriever, node_postprocessors=[rerank], llm=Settings.llm)
+    engine = RetrieverQueryEngine.from_args(retriever, node_postprocessors=[rerank], llm=MockLLM())
     found = engine.retrieve(QueryBundle("how do I reset my password"))
     assert [n.node.ref_doc_id for n in found] == ["pw"]
