@@ -140,9 +140,10 @@ KIND_OPTIONS = {
     "keyword": ("vocabulary", *_PROMPTS, "normalize"),
     "degraded": ("of", "noise"),
     "query-adapter": ("model", *_PROMPTS, "batch_size"),
+    "onnx": ("model", "pooling", *_PROMPTS, "normalize", "max_length"),
 }
 """The keys each embedder kind uses besides ``name`` and ``kind``; setting any other is an error."""
-_REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary", "degraded": "of"}
+_REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary", "degraded": "of", "onnx": "model"}
 
 
 class EmbedderConfig(Section):
@@ -153,7 +154,7 @@ class EmbedderConfig(Section):
     """
 
     name: str
-    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter"] = (
+    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter", "onnx"] = (
         "sentence-transformers"
     )
     model: str = "all-MiniLM-L6-v2"
@@ -169,6 +170,7 @@ class EmbedderConfig(Section):
     vocabulary: tuple[str, ...] = ()
     of: str | None = Field(None, description="The embedder a degraded one adds noise to.")
     noise: float = Field(0.5, ge=0, description="Norm of the noise added to each unit vector.")
+    pooling: Literal["cls", "mean"] | None = Field(None, description='kind = "onnx": token pooling; default: the packaged model\'s.')
 
     @field_validator("name")
     @classmethod
@@ -193,7 +195,7 @@ class EmbedderConfig(Section):
                 f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}"
             )
         required = _REQUIRED.get(self.kind)
-        if required and not getattr(self, required):
+        if required and (required not in self.model_fields_set or not getattr(self, required)):
             raise ValueError(f'kind = "{self.kind}" needs {required}')
         return self
 

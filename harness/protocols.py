@@ -213,3 +213,31 @@ def require_collection_tags(name: str, recorded: Mapping[str, Any], wanted: Mapp
     differing = {key: (recorded.get(key), value) for key, value in wanted.items() if recorded.get(key) != value}
     if differing:
         raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")
+@runtime_checkable
+class CrossScorer(Protocol):
+    """Scores (query, passage) pairs jointly, e.g. a cross-encoder: a reranker or a teacher.
+
+    Scores are raw and higher-is-better (a logit, not a probability); a pair's score does not depend
+    on the other pairs of the call.
+    """
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """One finite float per ``(query, passage)`` pair, in order."""
+        ...
+
+    def fingerprint(self) -> str:
+        """Changes whenever a score could change: weights, tokenizer, maximum length, activation."""
+        ...
+
+    def describe(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class RetrievalSystem(Retriever, Protocol):
+    """A Retriever that says what it is: the unit a run evaluates (dense, bm25, hybrid, rerank)."""
+
+    def fingerprint(self) -> str:
+        """Changes whenever a ranking could change: models, parameters, corpus, parts."""
+        ...
+
+    def describe(self) -> Mapping[str, Any]: ...

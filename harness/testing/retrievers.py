@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from harness.fingerprint import stable_hash, text_hash
 from harness.protocols import Embedder
 from harness.types import Document, Hit, Query
 
@@ -39,3 +40,15 @@ class ExactRetriever:
             order = np.lexsort((np.arange(len(self._docs)), -row))[:k]
             out[query.qid] = [Hit(self._docs[j].doc_id, float(row[j]), text=self._docs[j].text) for j in order]
         return out
+
+    def fingerprint(self) -> str:
+        documents = [(d.doc_id, text_hash(d.full_text)) for d in self._docs]
+        return stable_hash({"retriever": "exact", "embedder": self.embedder.fingerprint(), "documents": documents})
+
+    def describe(self) -> Mapping[str, Any]:
+        return {
+            "kind": "exact",
+            "embedder": dict(self.embedder.describe()),
+            "documents": len(self._docs),
+            "fingerprint": self.fingerprint(),
+        }

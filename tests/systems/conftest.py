@@ -1,0 +1,32 @@
+"""Systems over the contract documents: the fake dense retriever and real BM25 (bm25s is cheap)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pytest
+
+from harness.testing.embedders import KeywordEmbedder
+from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_VOCABULARY
+from harness.testing.retrievers import ExactRetriever
+from harness.types import Document
+
+
+def exact(documents: Sequence[Document] = CONTRACT_DOCUMENTS) -> ExactRetriever:
+    return ExactRetriever(KeywordEmbedder(CONTRACT_VOCABULARY), documents)
+
+
+def bm25(documents: Sequence[Document] = CONTRACT_DOCUMENTS):
+    from adapters.retrievers.bm25 import BM25Retriever
+
+    return BM25Retriever.from_documents(documents)
+
+
+@pytest.fixture
+def make_exact():
+    return exact
+
+
+@pytest.fixture
+def make_bm25():
+    return bm25
