@@ -26,13 +26,15 @@ def finetune_command(
         from harness.config import load_config
         from harness.corpus import load_corpus
         from harness.finetune.run import base_embedder, run_finetune
+        from harness.workflow import finetune_inputs
 
         cfg = load_config(config)
         updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
         settings = cfg.require_finetune().model_copy(update=updates)
         corpus = load_corpus(cfg.corpus.path, format=cfg.corpus.format, query_type_field=cfg.corpus.query_type_field)
         base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
-        result = run_finetune(settings, corpus, base=base, output=output, console=console())
+        inputs = finetune_inputs(cfg)
+        result = run_finetune(settings, corpus, base=base, output=output, console=console(), **inputs)
     if result.leakage["overridden"]:
         console().print("[bold red]leakage override: this model was trained on data overlapping the eval split[/]")
     console().print(f"[bold green]model directory[/]: {result.output}")
