@@ -3,17 +3,16 @@
 Full fine-tunes mix every floating-point tensor of the state dict, θ = (1 − α)·base + α·tuned
 (sentence-transformers' own ``merge(method="linear")`` needs mergekit, which ragshift does not pin;
 a linear mix of two state dicts of one architecture is this one line per tensor). Query adapters mix
-the map toward the identity; their document vectors never change.
+the map toward the identity; their document vectors never change (numpy only: torch is imported
+for full models alone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-import torch
-
-from adapters.training.encode import encode, load_model
 from adapters.training.query_adapter import QueryAdapterEmbedder, read_meta
 from harness.finetune.config import FinetuneConfig
 from harness.finetune.evalsets import EvalSets
@@ -21,7 +20,7 @@ from harness.finetune.wiseft import AlphaChoice, AlphaPoint, choose_alpha, measu
 from harness.protocols import Embedder
 
 
-def _mixed(base: Mapping[str, torch.Tensor], tuned: Mapping[str, torch.Tensor], alpha: float) -> dict[str, torch.Tensor]:
+def _mixed(base: Mapping[str, Any], tuned: Mapping[str, Any], alpha: float) -> dict[str, Any]:
     if base.keys() != tuned.keys():
         raise ValueError("base and fine-tuned models have different weights; cannot interpolate")
     return {k: (1 - alpha) * base[k] + alpha * tuned[k] if tuned[k].is_floating_point() else tuned[k] for k in tuned}
@@ -31,6 +30,10 @@ def choose_full(
     cfg: FinetuneConfig, model_dir: Path, sets: Mapping[str, EvalSets], alphas: Sequence[float], *, max_drop: float
 ) -> AlphaChoice:
     """Measure each α on ``sets``, choose, and overwrite ``model_dir``'s weights with the chosen mix (if α < 1)."""
+    import torch
+
+    from adapters.training.encode import encode, load_model
+
     model = load_model(str(model_dir), max_seq_length=cfg.max_seq_length)
     tuned = {k: v.detach().clone() for k, v in model.state_dict().items()}
     base = {k: v.detach().clone() for k, v in load_model(cfg.base_model, max_seq_length=cfg.max_seq_length).state_dict().items()}
