@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from difflib import SequenceMatcher
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,7 +41,7 @@ def parse_queries(answer: str, passage: Passage, *, limit: int) -> list[str]:
     for line in answer.splitlines():
         text = _BULLET.sub("", line).strip().strip("\"'“”").strip()
         words = text.split()
-        copied = len(words) >= COPY_WORDS and text.casefold() in passage.full_text.casefold()
+        copied = _longest_shared_run(words, passage.full_text.split()) >= COPY_WORDS
         if len(words) < 2 or len(words) > MAX_WORDS or copied:
             continue
         if text.casefold() not in {q.casefold() for q in out}:
@@ -48,6 +49,13 @@ def parse_queries(answer: str, passage: Passage, *, limit: int) -> list[str]:
         if len(out) == limit:
             break
     return out
+
+
+def _longest_shared_run(words: list[str], passage: list[str]) -> int:
+    """Length of the longest run of words the query shares with the passage (case and punctuation aside)."""
+    a = [re.sub(r"\W", "", w.casefold()) for w in words]
+    b = [re.sub(r"\W", "", w.casefold()) for w in passage]
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def generated_pairs(

@@ -25,8 +25,9 @@ from pydantic import Field, model_validator
 from harness.answers.config import GeneratorConfig
 from harness.sections import Section
 
-DEFAULT_SYSTEM = "You write search queries. Reply with the queries only, one per line."
-DEFAULT_USER = "Write {n} short search query that this passage answers.\n\nPassage: {passage}"
+DEFAULT_SYSTEM = "You write search queries."
+DEFAULT_USER = "{passage}\n\nWrite one question a user could ask that this text answers. Reply with the question only."
+"""Passage first, instruction last: SmolLM2-135M copied the passage when the instruction came first."""
 
 
 class _Source(Section):
@@ -81,10 +82,11 @@ class GeneratedSource(_PerChunk):
     generator: GeneratorConfig = GeneratorConfig(max_new_tokens=32)
     system: str = DEFAULT_SYSTEM
     user: str = DEFAULT_USER
-    """Chat prompt; ``{passage}`` is the chunk, ``{n}`` the number of queries asked for (``per_chunk``)."""
+    """Chat prompt; ``{passage}`` is the chunk, ``{n}`` (optional) the number of queries asked for
+    (``per_chunk``; the answer's first ``per_chunk`` usable lines are kept)."""
     time_budget_s: float | None = Field(None, gt=0)
     """Stop generating after this many seconds (cached answers are free); None: no limit."""
-    max_passage_chars: int = Field(1500, ge=50)
+    max_passage_chars: int = Field(600, ge=50)
     """Longer chunks are cut before they go into the prompt."""
 
     @model_validator(mode="after")

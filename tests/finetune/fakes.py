@@ -48,7 +48,7 @@ class Doc2QueryGenerator:
         for messages in prompts:
             user = messages[-1]["content"]
             self.prompts.append(user)
-            passage = user.split("Passage:", 1)[1]
+            passage = user.rsplit("\n\n", 1)[0]
             time.sleep(self.delay)
             out.append("1. what about " + " ".join(_WORD.findall(passage)[-3:]) + "?\nsecond line ignored here")
         return out

@@ -76,7 +76,7 @@ def test_max_chunks_is_a_seeded_sample() -> None:
 
 def test_parse_queries_strips_numbering_and_drops_copies() -> None:
     passage = passages()[0]
-    answer = '1. "How is vitamin D made?"\n- x\nQuery: Vitamin D is made in the skin under sunlight.\nhow is vitamin d made?\n2) does sun help bones'
+    answer = '1. "How is vitamin D made?"\n- x\nQuery: vitamin D is made in the skin, under sunlight\nhow is vitamin d made?\n2) does sun help bones'
     assert parse_queries(answer, passage, limit=5) == ["How is vitamin D made?", "does sun help bones"]
     assert parse_queries(answer, passage, limit=1) == ["How is vitamin D made?"]
 
@@ -89,7 +89,7 @@ def test_generated_queries_are_cached_by_chunk_and_source(tmp_path) -> None:
     assert [p.query for p in pairs] == ["what about a blood test?", "what about not fully help?", "what about Too short?"]
     assert stats["generated"] == 3 and stats["cached"] == 0 and stats["pairs"] == len(pairs) == 3
     assert all(p.positive == next(x.full_text for x in passages() if x.chunk_id == p.chunk_id) for p in pairs)
-    assert "Write 1 short search" in gen.prompts[0] and "Passage: Vitamin D and bones" in gen.prompts[0]
+    assert gen.prompts[0].startswith("Vitamin D and bones\n") and gen.prompts[0].endswith("Reply with the question only.")
     again = Doc2QueryGenerator()
     same, stats2 = generated_pairs(spec, passages(), generator=again, cache=cache, seed=0)
     assert same == pairs and stats2["cached"] == 3 and stats2["generated"] == 0 and not again.prompts
