@@ -71,10 +71,15 @@ def score_pairs(
 def teacher_check(teacher: PairScorer, *, activation: str = "none") -> Check:
     """A mining ``check``: keep a candidate only if the teacher scores it below the weakest positive."""
 
+    memo: dict[tuple[str, str], float] = {}  # a query's positives are asked about again for every candidate batch
+
     def check(query: str, positives: Sequence[str], candidates: Sequence[str]) -> list[bool]:
-        scores = score_pairs(teacher, [(query, t) for t in [*positives, *candidates]], activation=activation)
-        floor = float(np.min(scores[: len(positives)]))
-        return [bool(s < floor) for s in scores[len(positives) :]]
+        pairs = [(query, t) for t in [*positives, *candidates]]
+        todo = [p for p in dict.fromkeys(pairs) if p not in memo]
+        if todo:
+            memo.update(zip(todo, score_pairs(teacher, todo, activation=activation).tolist()))
+        floor = min(memo[p] for p in pairs[: len(positives)])
+        return [bool(memo[p] < floor) for p in pairs[len(positives) :]]
 
     return check
 

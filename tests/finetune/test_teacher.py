@@ -62,3 +62,12 @@ def test_margins_need_negatives() -> None:
 def test_in_batch_losses_share_the_mnrl_shape() -> None:
     for loss in ("cached-mnrl", "gist", "cached-gist"):
         assert training_set(loss).columns == ("anchor", "positive")
+
+
+def test_check_scores_a_pair_once_across_calls() -> None:
+    teacher = OverlapTeacher()
+    check = teacher_check(teacher)
+    check("reset password", ["reset your password"], ["lunch menu"])
+    check("reset password", ["reset your password"], ["parking"])
+    assert teacher.calls == 2 and check("reset password", ["reset your password"], ["parking"]) == [True]
+    assert teacher.calls == 2
