@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from harness.finetune.options import Forgetting, Sources, Teacher
+from harness.finetune.options import Forgetting, Sources, Teacher, model_path
 from harness.sections import ConfigPath, Section, section
 
 Loss = Literal["mnrl", "cached-mnrl", "gist", "cached-gist", "margin-mse", "triplet", "cosent", "cosine"]
@@ -27,15 +27,6 @@ Leakage = Literal["refuse", "drop", "allow"]
 """What to do when train overlaps eval: stop, remove the overlapping train queries, or go on (red in the report)."""
 
 
-def _model_path(value: str | None, info: ValidationInfo) -> str | None:
-    """A model given as ./ ../ or ~ path resolves against the config file's folder; a name stays."""
-    base = (info.context or {}).get("base_dir")
-    if value is None or not value.startswith(("./", "../", "~")):
-        return value
-    path = Path(value).expanduser()
-    return str(path if base is None or path.is_absolute() else (Path(base) / path).resolve())
-
-
 class HardNegatives(Section):
     """Negatives mined with the base model from the corpus, never a document judged relevant."""
 
@@ -49,7 +40,7 @@ class HardNegatives(Section):
     cross_encoder: str | None = None
     """Optional cross-encoder (name or path): drops a negative it scores as high as a known positive."""
 
-    _cross_encoder_path = field_validator("cross_encoder")(_model_path)
+    _cross_encoder_path = field_validator("cross_encoder")(model_path)
 
     @model_validator(mode="after")
     def _window(self) -> HardNegatives:
@@ -123,7 +114,7 @@ class FinetuneConfig(Section):
     """Continue from the last checkpoint of an interrupted run with the same recipe."""
     keep_checkpoints: bool = False
 
-    _base_model_path = field_validator("base_model", "guide_model")(_model_path)
+    _base_model_path = field_validator("base_model", "guide_model")(model_path)
 
     @model_validator(mode="after")
     def _titles_need_full(self) -> FinetuneConfig:

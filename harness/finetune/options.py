@@ -18,9 +18,10 @@ A table that is absent is off. Each source table switches one source on::
 from __future__ import annotations
 
 import string
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.answers.config import GeneratorConfig
 from harness.sections import Section
@@ -28,6 +29,15 @@ from harness.sections import Section
 DEFAULT_SYSTEM = "You write search queries."
 DEFAULT_USER = "{passage}\n\nWrite one question a user could ask that this text answers. Reply with the question only."
 """Passage first, instruction last: SmolLM2-135M copied the passage when the instruction came first."""
+
+
+def model_path(value: str | None, info: ValidationInfo) -> str | None:
+    """A model given as ./ ../ or ~ path resolves against the config file's folder; a name stays."""
+    base = (info.context or {}).get("base_dir")
+    if value is None or not value.startswith(("./", "../", "~")):
+        return value
+    path = Path(value).expanduser()
+    return str(path if base is None or path.is_absolute() else (Path(base) / path).resolve())
 
 
 class _Source(Section):
@@ -155,6 +165,8 @@ class Teacher(Section):
     margins fit a cosine student's range; ``none`` uses raw scores (a dot-product student)."""
     false_negatives: bool = True
     """With hard negatives on: drop a mined negative the teacher scores as high as the weakest positive."""
+
+    _model_path = field_validator("model")(model_path)
 
 
 class Forgetting(Section):
