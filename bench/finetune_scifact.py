@@ -53,7 +53,24 @@ RECIPES: dict[str, dict[str, Any]] = {
     "mnrl+hn-tuned": dict(loss="mnrl", hard_negatives=HARD, lr=5e-5, epochs=6),
     # in-domain pseudo-queries: 2,000 (title → abstract) pairs of the corpus added to the train claims
     "mnrl+titles": dict(loss="mnrl", title_pairs=2000, lr=5e-5, epochs=2),
+    # issue 11: label-free pairs for the abstracts no claim cites (eval/dev positives always held out)
+    "mnrl+ict+crop": dict(loss="mnrl", lr=5e-5, epochs=2, sources=dict(
+        max_chunks=2000, inverse_cloze={}, crop={}, filter={"top_k": 20})),
+    "mnrl+doc2query": dict(loss="mnrl", lr=5e-5, epochs=2, sources=dict(
+        generated={"max_chunks": 1500, "time_budget_s": 2700}, filter={"top_k": 20})),
+    # GPL: generated queries + mined negatives (teacher drops false ones) + teacher margins (MarginMSE)
+    "gpl": dict(loss="margin-mse", lr=5e-5, epochs=2, hard_negatives=HARD, teacher={},
+                sources=dict(generated={"max_chunks": 1500, "time_budget_s": 2700}, filter={"top_k": 20})),
+    "gist": dict(loss="gist"),
+    "cached-mnrl-128": dict(loss="cached-mnrl", batch_size=128, mini_batch_size=32),
+    "mnrl+hn+teacher": dict(loss="mnrl", hard_negatives=HARD, teacher={}),
+    # the forgetting budget: WiSE-FT α chosen on dev, XQuAD may drop at most 0.01 nDCG@10
+    "mnrl+ict+crop+wiseft": dict(loss="mnrl", lr=5e-5, epochs=2, forgetting={}, sources=dict(
+        max_chunks=2000, inverse_cloze={}, crop={}, filter={"top_k": 20})),
+    "query-adapter+wiseft": dict(method="query-adapter", forgetting={}),
 }
+MAX_DROP = 0.01
+"""The forgetting budget of the ``+wiseft`` recipes (XQuAD is their protected ``[[datasets]]`` set)."""
 SMOKE: dict[str, Any] = dict(max_steps=2, epochs=1, batch_size=8, dev_pool_size=60, query_adapter={"epochs": 2})
 
 
@@ -123,6 +140,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
     from harness.finetune.config import FinetuneConfig
     from harness.finetune.leakage import check_model
     from harness.finetune.run import run_finetune
+    from harness.finetune.wiseft import GeneralSet
 
     scifact, xquad = load_corpus(args.data), load_corpus(args.xquad)
     if args.smoke:
@@ -152,7 +170,8 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
         settings = {**COMMON, **RECIPES[name], **(SMOKE if args.smoke else {})}
         cfg = FinetuneConfig(**settings, output=args.out / "models" / name)
         t0 = time.perf_counter()
-        result = run_finetune(cfg, scifact, base=baseline)
+        general = [GeneralSet("xquad", xquad, None)] if cfg.forgetting is not None else []
+        result = run_finetune(cfg, scifact, base=baseline, cache_dir=args.out / "cache", general=general, max_drop=MAX_DROP)
         train_s = time.perf_counter() - t0
         check_model(result.output, scifact, test, allow=cfg.leakage == "allow")
         if cfg.method == "query-adapter":
@@ -175,6 +194,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
             "leakage": {"counts": rec["leakage"]["counts"], "dropped_train": len(rec["leakage"]["dropped_train"]),
                         "overridden": rec["leakage"]["overridden"]},
             "curves": rec["curves"],
+            **({"forgetting": {k: rec["forgetting"][k] for k in ("alpha", "reason", "rejected")}} if rec.get("forgetting") else {}),
         }
         r = results["recipes"][name]
         print(f"{name}: SciFact {r['scifact']['mean']:.4f} ({r['scifact']['delta']:+.4f})  "
@@ -243,6 +263,16 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [f"- `{name}`: {json.dumps(RECIPES[name])}" for name in results["recipes"]]
     lines += ["", "Flags from the dev curves:", ""]
     lines += [f"- `{n}`: {'; '.join(r['curves']['flags']) or 'none'}" for n, r in results["recipes"].items()]
+    chosen = {n: r["forgetting"] for n, r in results["recipes"].items() if r.get("forgetting")}
+    if chosen:
+        lines += ["", f"Forgetting budget (WiSE-FT, XQuAD may drop at most {MAX_DROP} nDCG@10):", ""]
+        lines += [f"- `{n}`: α = {f['alpha']} ({f['reason']}); rejected: "
+                  f"{', '.join(str(r['alpha']) for r in f['rejected']) or 'none'}" for n, f in chosen.items()]
+    synthetic = {n: r["training_set"]["synthetic"] for n, r in results["recipes"].items() if r["training_set"].get("synthetic")}
+    if synthetic:
+        lines += ["", "Label-free pairs (eval/dev positives held out):", ""]
+        lines += [f"- `{n}`: {s['pairs']} pairs from {s['chunks_sampled']} chunks; "
+                  + ", ".join(f"{k} {v['kept']}" for k, v in s["sources"].items()) for n, s in synthetic.items()]
     lines.append(END)
     return "\n".join(lines) + "\n"
 

@@ -30,7 +30,9 @@ def run_story(
         settings = settings.model_copy(update={"leakage": "allow"})
     corpus = load_section(config.corpus)
     cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
-    trained = run_finetune(settings, corpus, base=CachedEmbedder(base_embedder(settings), cache), console=console)
+    trained = run_finetune(
+        settings, corpus, base=CachedEmbedder(base_embedder(settings), cache), console=console, **finetune_inputs(config)
+    )
     name = trained.output.name
     candidate = EmbedderConfig(
         name=name,
@@ -42,6 +44,20 @@ def run_story(
         evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record),
         wait=wait,
     )
+
+
+def finetune_inputs(config: RunConfig) -> dict[str, Any]:
+    """What ``run_finetune`` takes from the rest of the config: the cache folder (generated
+    pseudo-queries), and for a forgetting budget the ``[[datasets]]`` sets and ``[policy] max_drop``."""
+    from harness.finetune.wiseft import GeneralSet
+
+    settings = config.require_finetune()
+    general = []
+    if settings.forgetting is not None:
+        for d in config.datasets:
+            corpus = load_corpus(d.path, format=d.format, query_type_field=d.query_type_field)
+            general.append(GeneralSet(d.name, corpus, d.split))
+    return {"cache_dir": Path(config.cache.path), "general": general, "max_drop": config.policy.max_drop}
 
 
 def training_extras(name: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +74,7 @@ def training_extras(name: str, record: dict[str, Any]) -> dict[str, Any]:
                 "seconds": record.get("seconds"),
                 "base_fingerprint": record.get("base_fingerprint"),
                 "fingerprint": record.get("fingerprint"),
+                "forgetting": record.get("forgetting"),
             }
         },
     }

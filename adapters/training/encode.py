@@ -35,6 +35,6 @@ def column_prompts(model: SentenceTransformer, columns: Sequence[str]) -> dict[s
     """Training prompts per dataset column, matching what ``encode_query`` / ``encode_document`` add."""
     prompts = model.prompts or {}
     mapping = {
-        c: prompts.get("query" if c in ("anchor", "sentence_A") else "document") for c in columns if c != "score"
+        c: prompts.get("query" if c in ("anchor", "sentence_A") else "document") for c in columns if c not in ("score", "label")
     }
     return {c: p for c, p in mapping.items() if p} or None

@@ -25,7 +25,8 @@ from transformers.utils import logging as hf_logging
 from adapters.training.encode import column_prompts, load_model
 from adapters.training.evaluator import PoolEvaluator
 from adapters.training.sampler import conflict_free
-from harness.finetune.config import FinetuneConfig
+from harness.errors import ConfigError
+from harness.finetune.config import IN_BATCH, FinetuneConfig
 from harness.finetune.curves import DEV_KEY
 from harness.finetune.data import TrainingSet
 from harness.finetune.evalsets import EvalSets
@@ -44,8 +45,29 @@ class TrainOutcome:
 
 
 def build_loss(cfg: FinetuneConfig, model: SentenceTransformer):
+    """sentence-transformers' own loss for ``cfg.loss``, wrapped in MatryoshkaLoss when dims are set."""
+    loss = _base_loss(cfg, model)
+    if not cfg.matryoshka_dims:
+        return loss
+    size = model.get_embedding_dimension()
+    if size is not None and max(cfg.matryoshka_dims) > size:
+        raise ConfigError(f"matryoshka_dims {list(cfg.matryoshka_dims)}: the model has {size} dimensions")
+    return losses.MatryoshkaLoss(model, loss, matryoshka_dims=list(cfg.matryoshka_dims))
+
+
+def _base_loss(cfg: FinetuneConfig, model: SentenceTransformer):
     if cfg.loss == "mnrl":
         return losses.MultipleNegativesRankingLoss(model)
+    if cfg.loss == "cached-mnrl":
+        return losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=cfg.mini_batch_size)
+    if cfg.loss in ("gist", "cached-gist"):
+        guide = load_model(cfg.guide_model or cfg.base_model, max_seq_length=cfg.max_seq_length)
+        guide.requires_grad_(False)
+        if cfg.loss == "gist":
+            return losses.GISTEmbedLoss(model, guide)
+        return losses.CachedGISTEmbedLoss(model, guide, mini_batch_size=cfg.mini_batch_size)
+    if cfg.loss == "margin-mse":
+        return losses.MarginMSELoss(model)
     if cfg.loss == "triplet":
         return losses.TripletLoss(
             model, distance_metric=losses.TripletDistanceMetric.COSINE, triplet_margin=cfg.triplet_margin
@@ -103,7 +125,7 @@ def _arguments(
     has_dev: bool,
 ) -> SentenceTransformerTrainingArguments:
     """Evaluate and checkpoint every epoch (and the base model first); keep the best by dev nDCG@10."""
-    in_batch_negatives = cfg.loss == "mnrl"
+    in_batch_negatives = cfg.loss in IN_BATCH
     sampler = conflict_free(training_set.occupies, training_set.forbids) if in_batch_negatives else None
     return SentenceTransformerTrainingArguments(
         output_dir=str(checkpoints),

@@ -26,13 +26,15 @@ def finetune_command(
         from harness.cli.common import load_checked
         from harness.corpus import load_section
         from harness.finetune.run import base_embedder, run_finetune
+        from harness.workflow import finetune_inputs
 
         cfg = load_checked(config, output=output, finetune=True)
         updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
         settings = cfg.require_finetune().model_copy(update=updates)
         corpus = load_section(cfg.corpus)
         base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
-        result = run_finetune(settings, corpus, base=base, output=output, console=console())
+        inputs = finetune_inputs(cfg)
+        result = run_finetune(settings, corpus, base=base, output=output, console=console(), **inputs)
     if result.leakage["overridden"]:
         console().print("[bold red]leakage override: this model was trained on data overlapping the eval split[/]")
     console().print(f"[bold green]model directory[/]: {result.output}")

@@ -1,5 +1,8 @@
 """In-domain pseudo-queries without labels: a document's title as the query for its body.
 
+``ragshift finetune`` now routes ``title_pairs`` through :mod:`harness.finetune.sources` (the title
+source, with eval/dev positives held out); this corpus-augmenting form stays for callers of the API.
+
 Each picked document ``d`` adds a query ``title:d`` (its title) and a training-only document
 ``title:d`` (its body without the title, so the pair is not a lexical copy), judged relevant to
 each other. Nothing of the evaluation queries or their judgements is used: this adapts the model to

@@ -5,28 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from harness.finetune.options import Forgetting, Sources, Teacher, model_path
 from harness.sections import ConfigPath, Section, section
 
-Loss = Literal["mnrl", "triplet", "cosent", "cosine"]
-"""``mnrl``: (query, positive[, negatives]) with in-batch negatives; ``triplet``: (anchor, positive,
+Loss = Literal["mnrl", "cached-mnrl", "gist", "cached-gist", "margin-mse", "triplet", "cosent", "cosine"]
+"""``mnrl``: (query, positive[, negatives]) with in-batch negatives; ``cached-mnrl``: the same with
+GradCache (large batches in ``mini_batch_size`` pieces); ``gist`` / ``cached-gist``: in-batch
+negatives a guide model judges as likely positives are masked out; ``margin-mse``: (query, positive,
+negatives) with the teacher's score margins as labels (GPL); ``triplet``: (anchor, positive,
 negative); ``cosent`` / ``cosine``: (query, document, score in [0, 1]) from graded qrels."""
+
+IN_BATCH = ("mnrl", "cached-mnrl", "gist", "cached-gist")
+"""Losses whose batches use the other rows as negatives (the conflict-free sampler guards them)."""
 
 Method = Literal["full", "query-adapter"]
 """``full``: fine-tune every weight; ``query-adapter``: a linear map on query vectors, base frozen."""
 
 Leakage = Literal["refuse", "drop", "allow"]
 """What to do when train overlaps eval: stop, remove the overlapping train queries, or go on (red in the report)."""
-
-
-def _model_path(value: str | None, info: ValidationInfo) -> str | None:
-    """A model given as ./ ../ or ~ path resolves against the config file's folder; a name stays."""
-    base = (info.context or {}).get("base_dir")
-    if value is None or not value.startswith(("./", "../", "~")):
-        return value
-    path = Path(value).expanduser()
-    return str(path if base is None or path.is_absolute() else (Path(base) / path).resolve())
 
 
 class HardNegatives(Section):
@@ -42,7 +40,7 @@ class HardNegatives(Section):
     cross_encoder: str | None = None
     """Optional cross-encoder (name or path): drops a negative it scores as high as a known positive."""
 
-    _cross_encoder_path = field_validator("cross_encoder")(_model_path)
+    _cross_encoder_path = field_validator("cross_encoder")(model_path)
 
     @model_validator(mode="after")
     def _window(self) -> HardNegatives:
@@ -85,7 +83,17 @@ class FinetuneConfig(Section):
     hard_negatives: HardNegatives = HardNegatives()
     title_pairs: int = Field(0, ge=0)
     """Add up to this many (document title → document body) pairs from the corpus to the training
-    pairs: in-domain pseudo-queries that need no labels (0: off; full fine-tuning only)."""
+    pairs: in-domain pseudo-queries that need no labels (0: off; full fine-tuning only). Shorthand
+    for ``[finetune.sources.title] max_chunks = N``."""
+    mini_batch_size: int = Field(32, ge=1)
+    """Pieces a batch is embedded in by the cached losses (``cached-mnrl``, ``cached-gist``)."""
+    guide_model: str | None = None
+    """Guide of the GIST losses (name or path of an embedder); None: a frozen copy of the base model."""
+    matryoshka_dims: tuple[int, ...] = ()
+    """Wrap the loss in MatryoshkaLoss over these dimensions (largest first, e.g. [384, 256, 128]); empty: off."""
+    sources: Sources | None = None
+    teacher: Teacher | None = None
+    forgetting: Forgetting | None = None
     query_adapter: QueryAdapter = QueryAdapter()
     train_split: str = "train"
     eval_split: str | None = "test"
@@ -106,7 +114,7 @@ class FinetuneConfig(Section):
     """Continue from the last checkpoint of an interrupted run with the same recipe."""
     keep_checkpoints: bool = False
 
-    _base_model_path = field_validator("base_model")(_model_path)
+    _base_model_path = field_validator("base_model", "guide_model")(model_path)
 
     @model_validator(mode="after")
     def _titles_need_full(self) -> FinetuneConfig:
@@ -114,9 +122,47 @@ class FinetuneConfig(Section):
             raise ValueError("title_pairs works with method = \"full\" only (the query adapter trains on judged queries)")
         return self
 
+    @model_validator(mode="after")
+    def _loss_options(self) -> FinetuneConfig:
+        if self.loss == "margin-mse" and self.teacher is None:
+            raise ValueError('loss = "margin-mse" needs a [finetune.teacher] table (its score margins are the labels)')
+        if self.loss in ("gist", "cached-gist") and self.hard_negatives.enabled and self.hard_negatives.per_query > 1:
+            raise ValueError(f'loss = "{self.loss}" takes one negative per row: set hard_negatives.per_query = 1')
+        if self.guide_model is not None and self.loss not in ("gist", "cached-gist"):
+            raise ValueError(f'guide_model is used by loss = "gist" or "cached-gist" only, not "{self.loss}"')
+        dims = self.matryoshka_dims
+        if dims and (any(d < 1 for d in dims) or list(dims) != sorted(set(dims), reverse=True)):
+            raise ValueError(f"matryoshka_dims must be distinct positive sizes, largest first, got {list(dims)}")
+        if self.method == "query-adapter":
+            used = [k for k in ("matryoshka_dims", "guide_model") if getattr(self, k)]
+            if self.loss != "mnrl" or used:
+                raise ValueError(
+                    'method = "query-adapter" trains its own softmax loss: remove '
+                    + ", ".join([*(["loss"] if self.loss != "mnrl" else []), *used])
+                )
+        filt = self.sources.filter if self.sources else None
+        if filt is not None and filt.teacher_min is not None and self.teacher is None:
+            raise ValueError("[finetune.sources.filter] teacher_min needs a [finetune.teacher] table")
+        return self
+
+    def effective_sources(self) -> Sources | None:
+        """``sources`` with ``title_pairs = N`` folded in as a title source of N chunks."""
+        if not self.title_pairs:
+            return self.sources
+        from harness.finetune.options import TitleSource
+
+        title = TitleSource(max_chunks=self.title_pairs)
+        if self.sources is None:
+            return Sources(title=title)
+        return self.sources if self.sources.title else self.sources.model_copy(update={"title": title})
+
     def recipe(self) -> dict[str, Any]:
         """The settings the trained weights depend on (not where they go, nor resume policy)."""
         recipe = self.model_dump(mode="json", exclude={"output", "resume", "keep_checkpoints", "leakage"})
-        if not self.title_pairs:
-            del recipe["title_pairs"]  # an option that is off leaves models trained before it existed valid
+        # options that are off leave models trained before they existed valid
+        for key in ("title_pairs", "sources", "teacher", "forgetting", "guide_model", "matryoshka_dims"):
+            if not recipe[key]:
+                del recipe[key]
+        if self.loss not in ("cached-mnrl", "cached-gist"):
+            del recipe["mini_batch_size"]
         return recipe

@@ -2,7 +2,10 @@
 
 Data shapes (dataset column names are what sentence-transformers' losses expect):
 
-* ``mnrl``: ``anchor, positive[, negative_1..negative_k]`` — k = ``per_query`` when mining is on;
+* ``mnrl`` (and ``cached-mnrl``, ``gist``, ``cached-gist``): ``anchor, positive[, negative_1..negative_k]``
+  — k = ``per_query`` when mining is on;
+* ``margin-mse``: ``anchor, positive, negative_1..negative_k`` (mined, else random; k = ``per_query``),
+  the teacher's margins are added later as ``label``;
 * ``triplet``: ``anchor, positive, negative`` — one row per negative (mined, else random);
 * ``cosent`` / ``cosine``: ``sentence_A, sentence_B, score`` — a positive scores grade / max grade,
   a negative (mined, random, or judged 0 in the qrels) scores 0.
@@ -28,6 +31,8 @@ from harness.fingerprint import text_hash
 from harness.types import Query
 
 Value = str | float
+ROW_LOSSES = ("mnrl", "cached-mnrl", "gist", "cached-gist", "margin-mse")
+"""Losses whose rows are (anchor, positive, negatives...)."""
 EXAMPLES = 3
 RANDOM_TRIES = 100
 
@@ -50,13 +55,13 @@ class TrainingSet:
 
 
 def columns_for(loss: str, negatives: int) -> tuple[str, ...]:
-    if loss == "mnrl":
+    if loss in ROW_LOSSES:
         return ("anchor", "positive", *(f"negative_{i + 1}" for i in range(negatives)))
     if loss == "triplet":
         return ("anchor", "positive", "negative")
     if loss in ("cosent", "cosine"):
         return ("sentence_A", "sentence_B", "score")
-    raise ConfigError(f"unknown loss {loss!r}; valid: mnrl, triplet, cosent, cosine")
+    raise ConfigError(f"unknown loss {loss!r}; valid: {', '.join(ROW_LOSSES)}, triplet, cosent, cosine")
 
 
 def build_training_set(
@@ -69,10 +74,20 @@ def build_training_set(
     seed: int,
     near_duplicate: float,
     duplicate_documents: float,
+    positive_texts: Mapping[tuple[str, str], str] | None = None,
 ) -> TrainingSet:
-    """Rows for ``loss`` from the judged pairs of ``queries`` (mined negatives optional)."""
+    """Rows for ``loss`` from the judged pairs of ``queries`` (mined negatives optional).
+
+    ``positive_texts[(qid, doc)]`` replaces the document's text as that pair's positive (pseudo-queries
+    whose positive is a crop or the body without the title); batch guards still key on the document.
+    """
     docs = corpus.documents
     texts = {d: docs[d].full_text for d in docs}
+    overrides = positive_texts or {}
+
+    def positive(q: Query, doc: str) -> str:
+        return overrides.get((q.qid, doc), texts[doc])
+
     queries = sorted(queries, key=lambda q: q.qid)
     judged = {q.qid: dict(corpus.qrels.get(q.qid, {})) for q in queries}
     missing = sum(1 for j in judged.values() for d, g in j.items() if g > 0 and d not in docs)
@@ -100,7 +115,8 @@ def build_training_set(
             seen.add(key)
             unique.append((q, d, g))
 
-    needs_negatives = loss != "mnrl" or mined is not None
+    needs_negatives = loss not in ROW_LOSSES or loss == "margin-mse" or mined is not None
+    row_shape = loss in ROW_LOSSES
     rng = random.Random(seed)
     pool = sorted(docs)
     counts = {"mined": 0, "random": 0}
@@ -116,7 +132,7 @@ def build_training_set(
             if judged[q.qid].get(pick, 0) <= 0 and dkey(pick) not in banned and pick not in chosen:
                 chosen.append(pick)
                 counts["random"] += 1
-        if len(chosen) < per_query and loss == "mnrl":
+        if len(chosen) < per_query and row_shape:
             raise ConfigError(
                 f"query {q.qid!r}: found only {len(chosen)} of {per_query} negatives; lower hard_negatives.per_query"
             )
@@ -127,15 +143,15 @@ def build_training_set(
     scored_negatives: set[tuple[str, str]] = set()
     for q, pos, grade in unique:
         negs = negatives_for(q, pos) if needs_negatives else []
-        if loss == "mnrl":
-            rows.append((q.text, texts[pos], *(texts[n] for n in negs)))
+        if row_shape:
+            rows.append((q.text, positive(q, pos), *(texts[n] for n in negs)))
             row_docs.append((q, [pos, *negs]))
         elif loss == "triplet":
             for n in negs:
-                rows.append((q.text, texts[pos], texts[n]))
+                rows.append((q.text, positive(q, pos), texts[n]))
                 row_docs.append((q, [pos, n]))
         else:
-            rows.append((q.text, texts[pos], grade / max_grade))
+            rows.append((q.text, positive(q, pos), grade / max_grade))
             row_docs.append((q, [pos]))
             for n in negs:
                 if (q.qid, n) not in scored_negatives:
@@ -158,7 +174,7 @@ def build_training_set(
         occupies.append(frozenset(own))
         forbids.append(frozenset(own | relevant_keys[qgroup[q.qid]]))
 
-    columns = columns_for(loss, per_query if loss == "mnrl" and mined is not None else 0)
+    columns = columns_for(loss, per_query if row_shape and needs_negatives else 0)
     summary = {
         "loss": loss,
         "columns": list(columns),

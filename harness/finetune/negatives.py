@@ -21,6 +21,7 @@ import numpy as np
 from harness.finetune.similarity import similar_pairs
 from harness.types import Qrels
 
+CHECK_BATCH = 8
 NegativeCheck = Callable[[str, Sequence[str], Sequence[str]], Sequence[bool]]
 """``check(query, positive_texts, candidate_texts)`` -> keep flag per candidate."""
 
@@ -135,12 +136,14 @@ def _checked(
     per_query: int,
     stats: MiningStats,
 ) -> list[str]:
-    """The first ``per_query`` candidates the check accepts (checked lazily, best first)."""
+    """The first ``per_query`` candidates the check accepts (checked lazily, best first, at least
+    CHECK_BATCH at a time: a cross-encoder scores a batch far faster than one pair at a time)."""
     if check is None:
         return kept[:per_query]
     accepted: list[str] = []
-    for start in range(0, len(kept), per_query):
-        batch = kept[start : start + per_query]
+    step = max(per_query, CHECK_BATCH)
+    for start in range(0, len(kept), step):
+        batch = kept[start : start + step]
         flags = check(query, [documents[p] for p in positives], [documents[c] for c in batch])
         stats.skipped_check += sum(not f for f in flags)
         accepted += [c for c, ok in zip(batch, flags) if ok]

@@ -27,9 +27,11 @@ from harness.finetune.curves import Curves
 from harness.finetune.data import TrainingSet, build_training_set
 from harness.finetune.evalsets import EvalSets, build_eval_sets, sample_queries, split_dev
 from harness.finetune.leakage import LeakageReport, QueryItem, find_leakage, guard, write_manifest
-from harness.finetune.negatives import MiningResult, mine_hard_negatives
+from harness.finetune.negatives import MiningResult, NegativeCheck, mine_hard_negatives
+from harness.finetune.pseudo import PseudoSet, build_pseudo_set
+from harness.finetune.wiseft import AlphaChoice, GeneralSet, dev_only
 from harness.fingerprint import stable_hash
-from harness.protocols import Embedder
+from harness.protocols import Embedder, Generator
 from harness.types import Query
 
 RECIPE = "recipe.json"
@@ -66,11 +68,20 @@ def run_finetune(
     output: Path | None = None,
     console: Console | None = None,
     callbacks: Sequence[Any] = (),
+    cache_dir: Path | None = None,
+    general: Sequence[GeneralSet] = (),
+    max_drop: float = 0.01,
+    teacher: Any = None,
+    generator: Generator | None = None,
 ) -> FinetuneResult:
     """Fine-tune per ``cfg`` on ``corpus``'s train split; publish the model directory at ``output``.
 
-    ``base`` (default: the base model) embeds for mining, the query adapter and the record; pass a
-    cached one to reuse vectors. ``callbacks`` are extra ``transformers.TrainerCallback`` objects.
+    ``base`` (default: the base model) embeds for mining, the query adapter, the pseudo-query filter
+    and the record; pass a cached one to reuse vectors. ``callbacks`` are extra
+    ``transformers.TrainerCallback`` objects. ``cache_dir`` holds generated pseudo-queries (default:
+    beside ``output``); ``general`` are the ``[[datasets]]`` sets the forgetting budget protects, and
+    ``max_drop`` its default budget (``[policy] max_drop``). ``teacher`` / ``generator`` default to
+    the ones ``[finetune.teacher]`` / ``[finetune.sources.generated]`` describe.
     """
     console = console or Console(quiet=True)
     output = Path(output or cfg.output)
@@ -90,24 +101,61 @@ def run_finetune(
         f"(split {cfg.train_split!r}); leakage vs {cfg.eval_split!r}: {leakage.describe().splitlines()[0]}"
     )
     base = base or base_embedder(cfg)
-    recipe_fp = stable_hash({"recipe": cfg.recipe(), "corpus": corpus.fingerprint, "dropped": sorted(dropped)})
+    sources = cfg.effective_sources()
+    if teacher is None and cfg.teacher is not None:
+        teacher = _build_teacher(cfg)
+    if generator is None and sources is not None and sources.generated is not None:
+        generator = _build_generator(sources, cache_dir or output.parent)
+    if cfg.forgetting is not None:
+        max_drop = cfg.forgetting.max_drop if cfg.forgetting.max_drop is not None else max_drop
+    recipe_fp = stable_hash(
+        {
+            "recipe": cfg.recipe(), "corpus": corpus.fingerprint, "dropped": sorted(dropped),
+            **_parts(cfg, teacher=teacher, generator=generator, general=general, max_drop=max_drop),
+        }
+    )
     done = read_record(output) if cfg.resume and output.is_dir() else None
     if done is not None and done.get("recipe_fingerprint") == recipe_fp:
         console.print(f"fine-tuned model {output} is up to date (recipe {recipe_fp}): not retraining")
         return FinetuneResult(output, done)
     work = _work_dir(output, recipe_fp, resume=cfg.resume)
+    pseudo = PseudoSet()
+    if sources is not None:
+        t0 = time.perf_counter()
+        from harness.finetune.pseudo_cache import FILE, PseudoQueryCache
+
+        pseudo = build_pseudo_set(
+            sources, corpus, held_out=QueryItem.from_corpus(corpus, [*evaluation, *dev]), embedder=base, seed=cfg.seed,
+            near_duplicate=cfg.near_duplicate, generator=generator,
+            cache=PseudoQueryCache(Path(cache_dir or output.parent) / FILE) if sources.generated else None,
+            teacher=teacher, activation=cfg.teacher.activation if cfg.teacher else "sigmoid", console=console,
+        )
+        timings["pseudo_queries"] = time.perf_counter() - t0
+        console.print(f"pseudo-queries in {timings['pseudo_queries']:.0f} s: {_describe_pseudo(pseudo.summary)}")
     stages.enter(f"fine-tuning {cfg.base_model}", f"the checkpoints saved so far in {work} (the next run resumes from the last one; --fresh starts over); {output} is unchanged")
     t0 = time.perf_counter()
     if cfg.method == "full":
-        outcome, summary, extra = _train_full(cfg, corpus, train, eval_sets, base, work, console, callbacks)
+        outcome, summary, extra = _train_full(cfg, corpus, train, eval_sets, base, work, console, callbacks, pseudo, teacher)
     else:
-        outcome, summary, extra = _train_adapter(cfg, corpus, train, eval_sets, base, work)
+        outcome, summary, extra = _train_adapter(cfg, pseudo.augment(corpus), [*train, *pseudo.queries], eval_sets, base, work)
     timings["train"] = time.perf_counter() - t0
+    if pseudo.queries or sources is not None:
+        summary["synthetic_pairs"] = len(pseudo.queries)
+        summary["synthetic"] = dict(pseudo.summary)
+        if cfg.title_pairs:
+            summary["title_pairs"] = sum(q.meta.get("source") == "title" for q in pseudo.queries)
     curves = Curves.from_log(outcome.log_history, tolerance=cfg.gap_tolerance)
     for flag in curves.flags():
         console.print(f"[bold yellow]warning:[/] {flag}")
     model_dir = outcome.model_dir
-    write_manifest(model_dir, QueryItem.from_corpus(corpus, train + dev), threshold=cfg.near_duplicate)
+    forgetting = None
+    if cfg.forgetting is not None:
+        t0 = time.perf_counter()
+        forgetting = _forgetting(cfg, model_dir, eval_sets, base, general, max_drop)
+        timings["forgetting"] = time.perf_counter() - t0
+        console.print(_describe_choice(forgetting))
+    items = QueryItem.from_corpus(corpus, train + dev) + pseudo.items()
+    write_manifest(model_dir, items, threshold=cfg.near_duplicate)
     timings["total"] = time.perf_counter() - started
     record = {
         "name": output.name,
@@ -125,6 +173,9 @@ def run_finetune(
         "steps": outcome.steps,
         "seconds": round(timings["train"], 2),
         "timings": {k: round(v, 2) for k, v in timings.items()},
+        **({"teacher": dict(teacher.describe())} if teacher is not None else {}),
+        **({"generator": dict(generator.describe())} if generator is not None else {}),
+        **({"forgetting": forgetting.to_json()} if forgetting is not None else {}),
         **extra,
     }
     write_card(model_dir, record)
@@ -143,27 +194,28 @@ def _train_full(
     work: Path,
     console: Console,
     callbacks: Sequence[Any],
+    pseudo: PseudoSet,
+    teacher: Any,
 ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     from adapters.training.trainer import train_full
 
+    corpus = pseudo.augment(corpus)
+    train = [*train, *pseudo.queries]
     mining = None
     if cfg.hard_negatives.enabled:
         t0 = time.perf_counter()
-        mining = _mine(cfg, corpus, train, base)
+        mining = _mine(cfg, corpus, train, base, teacher)
         console.print(f"hard negatives in {time.perf_counter() - t0:.0f} s: {mining.stats.to_json()}")
-    extra: list[Query] = []
-    if cfg.title_pairs:
-        from harness.finetune.augment import with_title_pairs
+    training_set = _training_set(cfg, corpus, train, mining, pseudo)
+    if cfg.loss == "margin-mse":
+        from harness.finetune.teacher import with_margins
 
-        corpus, extra = with_title_pairs(corpus, cfg.title_pairs, seed=cfg.seed)
-    training_set = _training_set(cfg, corpus, train + extra, mining)
+        training_set = with_margins(training_set, teacher, activation=cfg.teacher.activation, console=console)
     outcome = train_full(
         cfg=cfg, training_set=training_set, eval_sets=eval_sets, work_dir=work, resume=cfg.resume,
         console=None if console.quiet else console, callbacks=callbacks,
     )
     summary = dict(training_set.summary)
-    if extra:
-        summary["title_pairs"] = len(extra)
     if mining is not None:
         summary["mining"] = mining.stats.to_json()
     return outcome, summary, {"resumed_from": outcome.resumed_from, "best_checkpoint": outcome.best_checkpoint}
@@ -206,12 +258,16 @@ def _guard(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], evaluation: 
     return guard(report, allow=cfg.leakage == "allow")
 
 
-def _mine(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], base: Embedder) -> MiningResult:
+def _mine(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], base: Embedder, teacher: Any) -> MiningResult:
     hn = cfg.hard_negatives
     doc_ids = sorted(corpus.documents)
     documents = {d: corpus.documents[d].full_text for d in doc_ids}
-    check = None
-    if hn.cross_encoder:
+    check: NegativeCheck | None = None
+    if teacher is not None and cfg.teacher is not None and cfg.teacher.false_negatives:
+        from harness.finetune.teacher import teacher_check
+
+        check = teacher_check(teacher)
+    elif hn.cross_encoder:
         from adapters.training.checks import cross_encoder_check
 
         check = cross_encoder_check(hn.cross_encoder)
@@ -229,7 +285,9 @@ def _mine(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], base: Embedde
     )
 
 
-def _training_set(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], mining: MiningResult | None) -> TrainingSet:
+def _training_set(
+    cfg: FinetuneConfig, corpus: Corpus, train: list[Query], mining: MiningResult | None, pseudo: PseudoSet
+) -> TrainingSet:
     return build_training_set(
         corpus,
         train,
@@ -239,7 +297,75 @@ def _training_set(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], minin
         seed=cfg.seed,
         near_duplicate=cfg.near_duplicate,
         duplicate_documents=cfg.duplicate_documents,
+        positive_texts=pseudo.positive_texts,
     )
+
+
+def _build_teacher(cfg: FinetuneConfig) -> Any:
+    from adapters.training.teacher import build_teacher
+
+    return build_teacher(cfg.teacher)
+
+
+def _build_generator(sources: Any, cache_dir: Path) -> Generator:
+    from adapters.generators.factory import build_generator
+
+    spec = sources.generated.generator
+    options = spec.adapter_options()
+    return build_generator(spec.kind, **({"cache_dir": Path(cache_dir) / "models"} if spec.kind == "smollm2" else {}), **options)
+
+
+def _parts(
+    cfg: FinetuneConfig, *, teacher: Any, generator: Generator | None, general: Sequence[GeneralSet], max_drop: float
+) -> dict[str, Any]:
+    """What the weights depend on beyond the recipe: teacher, generator, protected sets (only when used)."""
+    parts: dict[str, Any] = {}
+    if cfg.effective_sources() is not None:
+        from harness.finetune.sources import SOURCES_VERSION
+
+        parts["sources_version"] = SOURCES_VERSION
+    if teacher is not None:
+        parts["teacher"] = teacher.fingerprint()
+    if generator is not None:
+        parts["generator"] = generator.fingerprint()
+    if cfg.forgetting is not None:
+        parts["forgetting"] = {"max_drop": max_drop, "general": [g.fingerprint() for g in general]}
+    return parts
+
+
+def _forgetting(
+    cfg: FinetuneConfig, model_dir: Path, eval_sets: EvalSets, base: Embedder, general: Sequence[GeneralSet], max_drop: float
+) -> AlphaChoice:
+    spec = cfg.forgetting
+    sets = {g.name: g.eval_sets(max_queries=spec.max_queries, pool_size=spec.pool_size, seed=cfg.seed) for g in general}
+    dev = dev_only(eval_sets)
+    if dev is not None:
+        sets = {"dev": dev, **sets}
+    if cfg.method == "full":
+        from adapters.training.wiseft import choose_full
+
+        return choose_full(cfg, model_dir, sets, spec.alphas, max_drop=max_drop)
+    from adapters.training.wiseft import choose_adapter
+
+    return choose_adapter(model_dir, base, sets, spec.alphas, max_drop=max_drop)
+
+
+def _describe_pseudo(summary: dict[str, Any]) -> str:
+    parts = [f"{name} {s['kept']}" for name, s in summary.get("sources", {}).items()]
+    return (
+        f"{summary.get('pairs', 0)} pairs ({', '.join(parts) or 'none'}) from {summary.get('chunks_sampled', 0)} of "
+        f"{summary.get('chunks', 0)} chunks ({summary.get('chunks_held_out', 0)} held out: eval/dev positives)"
+    )
+
+
+def _describe_choice(choice: AlphaChoice) -> str:
+    lines = [f"forgetting budget (max drop {choice.max_drop:g}): α = {choice.alpha:g} — {choice.reason}"]
+    for p in choice.points:
+        general = ", ".join(f"{k} {v:.4f}" for k, v in p.general.items())
+        dev = "-" if p.dev is None else f"{p.dev:.4f}"
+        mark = " rejected" if p.alpha in choice.rejected else (" chosen" if p.alpha == choice.alpha else "")
+        lines.append(f"  α {p.alpha:<4g} dev {dev}{'  ' + general if general else ''}{mark}")
+    return "\n".join(lines)
 
 
 def _weights_fingerprint(model_dir: Path) -> str:

@@ -72,3 +72,53 @@ def test_recipe_ignores_where_and_how_to_resume() -> None:
 def test_config_is_frozen() -> None:
     with pytest.raises(ValidationError):
         FinetuneConfig().epochs = 5  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "section, fragment",
+    [
+        ("[finetune.sources]\nmax_chunks = 10\n", "needs at least one source table"),
+        ("[finetune.sources.crop]\nquery_words = [9, 3]\n", "query_words must be [low, high]"),
+        ("[finetune.sources.crop]\npositive_ratio = [0.5, 1.5]\n", "positive_ratio"),
+        ('[finetune.sources.generated]\nuser = "Passage please"\n', "must contain {passage}"),
+        ('[finetune.sources.generated]\ngenerator = { kind = "openai" }\n', 'kind = "openai" needs base_url, model'),
+        ("[finetune.sources.title]\n[finetune.sources.filter]\ntop_k = 0\n", "top_k"),
+        ("[finetune.sources.title]\n[finetune.sources.filter]\ntop_k = -1\n", "top_k"),
+        ("[finetune.sources.title]\n[finetune.sources.filter]\ntop_k = 5\nteacher_min = 0.5\n", "teacher_min needs a [finetune.teacher]"),
+        ("[finetune.sources.title]\nwords = 3\n", "unknown key 'sources.title.words'"),
+        ('[finetune]\nloss = "margin-mse"\n', 'loss = "margin-mse" needs a [finetune.teacher]'),
+        ('[finetune]\nloss = "gist"\n[finetune.hard_negatives]\nenabled = true\nper_query = 2\n', "per_query = 1"),
+        ('[finetune]\nguide_model = "./g"\n', 'guide_model is used by loss = "gist"'),
+        ("[finetune]\nmatryoshka_dims = [128, 384]\n", "largest first"),
+        ('[finetune]\nmethod = "query-adapter"\nloss = "gist"\n', "remove loss"),
+        ('[finetune.teacher]\nactivation = "softmax"\n', "'sigmoid' or 'none'"),
+        ("[finetune.forgetting]\nalphas = [0.5, 1.0]\n", "must include 0.0"),
+        ("[finetune.forgetting]\nmax_drop = -0.1\n", "max_drop"),
+    ],
+)
+def test_new_options_fail_with_a_clear_message(tmp_path, section: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, section)
+    assert fragment in str(err.value)
+
+
+def test_new_tables_load_and_old_recipes_stay_valid(tmp_path) -> None:
+    cfg = load(
+        tmp_path,
+        '[finetune]\nloss = "margin-mse"\nmatryoshka_dims = [384, 128]\n'
+        "[finetune.teacher]\n[finetune.forgetting]\nalphas = [0.0, 0.5, 1.0]\n"
+        "[finetune.sources]\nmax_chunks = 100\n[finetune.sources.inverse_cloze]\nper_chunk = 2\n"
+        '[finetune.sources.generated]\nmax_chunks = 20\ntime_budget_s = 60\ngenerator = { kind = "smollm2", max_new_tokens = 24 }\n'
+        "[finetune.sources.filter]\ntop_k = 20\n",
+    )
+    assert cfg.sources.enabled == ["inverse_cloze", "generated"] and cfg.sources.generated.generator.max_new_tokens == 24
+    assert cfg.teacher.model == "ms-marco-MiniLM-L-12-v2" and cfg.forgetting.alphas == (0.0, 0.5, 1.0)
+    assert set(cfg.recipe()) >= {"sources", "teacher", "forgetting", "matryoshka_dims"}
+    plain = FinetuneConfig().recipe()
+    assert not {"sources", "teacher", "forgetting", "guide_model", "matryoshka_dims", "mini_batch_size", "title_pairs"} & set(plain)
+    assert "mini_batch_size" in FinetuneConfig(loss="cached-mnrl").recipe()
+
+
+def test_title_pairs_is_a_title_source() -> None:
+    assert FinetuneConfig(title_pairs=50).effective_sources().title.max_chunks == 50
+    assert FinetuneConfig().effective_sources() is None

@@ -100,7 +100,7 @@ def test_no_pairs_is_a_config_error(corpus) -> None:
 
 
 def test_unknown_loss_is_rejected(corpus) -> None:
-    with pytest.raises(ConfigError, match="valid: mnrl, triplet, cosent, cosine"):
+    with pytest.raises(ConfigError, match="valid: mnrl, cached-mnrl, gist, cached-gist, margin-mse, triplet, cosent, cosine"):
         build(corpus, "contrastive")
 
 

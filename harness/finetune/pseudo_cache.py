@@ -1,0 +1,61 @@
+"""On-disk cache (one sqlite file) of generated pseudo-queries, keyed by (source fingerprint, chunk hash).
+
+The raw generator answer is stored, so a change in how answers are parsed needs no regeneration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from harness.errors import RagshiftError
+from harness.sqlite import connect
+
+FILE = "pseudo_queries.sqlite"
+_BATCH = 500
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pseudo_queries (source TEXT NOT NULL, chunk_sha256 TEXT NOT NULL, "
+    "answer TEXT NOT NULL, PRIMARY KEY (source, chunk_sha256)) WITHOUT ROWID"
+)
+
+
+class PseudoQueryCache:
+    def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+
+    def get(self, source: str, hashes: Sequence[str]) -> dict[str, str]:
+        """Stored answers of ``source`` for these chunk hashes (missing ones are absent)."""
+        unique = list(dict.fromkeys(hashes))
+        found: dict[str, str] = {}
+        with self._connect() as db:
+            for start in range(0, len(unique), _BATCH):
+                batch = unique[start : start + _BATCH]
+                marks = ",".join("?" * len(batch))
+                found.update(
+                    db.execute(
+                        f"SELECT chunk_sha256, answer FROM pseudo_queries WHERE source = ? AND chunk_sha256 IN ({marks})",
+                        [source, *batch],
+                    )
+                )
+        return found
+
+    def put(self, source: str, answers: Mapping[str, str]) -> None:
+        if not answers:
+            return
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO pseudo_queries VALUES (?, ?, ?)", [(source, h, a) for h, a in answers.items()])
+            db.execute("COMMIT")
+
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, timeout=self.timeout, what="pseudo-query cache", unusable=self._unusable)
+
+    def _unusable(self, problem: str) -> RagshiftError:
+        return RagshiftError(f"pseudo-query cache {self.path} is unusable ({problem}); delete the file to rebuild it")
