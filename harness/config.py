@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from harness.answers.config import AnswersConfig
+from harness.bridge.config import BridgeSection
 from harness.compare.compare import CompareSettings
 from harness.compare.policy import RegressionPolicy
 from harness.cost import CostSettings
@@ -115,6 +116,7 @@ KIND_OPTIONS = {
     "keyword": ("vocabulary", *_PROMPTS, "normalize"),
     "degraded": ("of", "noise"),
     "query-adapter": ("model", *_PROMPTS, "batch_size"),
+    "bridged": ("model",),
 }
 """The keys each embedder kind uses besides ``name`` and ``kind``; setting any other is an error."""
 _REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary", "degraded": "of"}
@@ -128,7 +130,7 @@ class EmbedderConfig(Section):
     """
 
     name: str
-    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter"] = (
+    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter", "bridged"] = (
         "sentence-transformers"
     )
     model: str = "all-MiniLM-L6-v2"
@@ -170,6 +172,8 @@ class EmbedderConfig(Section):
         required = _REQUIRED.get(self.kind)
         if required and not getattr(self, required):
             raise ValueError(f'kind = "{self.kind}" needs {required}')
+        if self.kind == "bridged" and "model" not in self.model_fields_set:
+            raise ValueError('kind = "bridged" needs model (the folder `ragshift bridge` wrote)')
         return self
 
     def adapter_options(self) -> dict[str, Any]:
@@ -302,6 +306,7 @@ class RunConfig(Section):
     finetune: FinetuneConfig | None = None
     answers: AnswersConfig | None = None
     cost: CostSettings = section()
+    bridge: BridgeSection | None = None
 
     @model_validator(mode="after")
     def _baseline_is_an_embedder(self) -> "RunConfig":

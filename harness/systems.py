@@ -52,7 +52,7 @@ def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) 
     """The configured adapter behind the on-disk embedding cache (the model itself loads lazily)."""
     cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
     embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
-    what = spec.model if spec.kind in ("sentence-transformers", "openai") else ""
+    what = spec.model if spec.kind in ("sentence-transformers", "openai", "bridged") else ""
     console.print(f"embedder [bold]{spec.name}[/]: {spec.kind} {what} [dim](fingerprint {embedder.fingerprint()})[/]")
     return embedder
 

@@ -37,6 +37,12 @@ def _query_adapter() -> Callable[..., Embedder]:
     return build_query_adapter
 
 
+def _bridged() -> Callable[..., Embedder]:
+    from harness.bridge.embedder import build_bridged
+
+    return build_bridged
+
+
 def _degraded() -> Callable[..., Embedder]:
     from harness.testing.degraded import NoisyEmbedder
 
@@ -50,6 +56,7 @@ BUILDERS: dict[str, Callable[[], Callable[..., Embedder]]] = {
     "keyword": _keyword,
     "degraded": _degraded,
     "query-adapter": _query_adapter,
+    "bridged": _bridged,
 }
 
 

@@ -1,0 +1,46 @@
+"""Embedder specs as a bridge folder records them, so the folder rebuilds both models on its own.
+
+A record is an ``[[embedders]]`` table with its paths resolved (a ``degraded`` one holds the record of
+the embedder it degrades under ``of``). Secrets never go in: an ``openai`` record names the variable
+that holds the key (``api_key_env``), which is read again when the embedder is rebuilt.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from harness.config import KIND_OPTIONS, EmbedderConfig, RunConfig
+from harness.errors import ConfigError, RagshiftError
+from harness.protocols import Embedder
+
+NOT_BRIDGEABLE = ("bridged",)
+
+
+def record_spec(config: RunConfig, name: str) -> dict[str, Any]:
+    """The record of the ``[[embedders]]`` entry ``name`` (ConfigError lists the names when there is none)."""
+    spec = config.embedder(name)
+    if spec.kind in NOT_BRIDGEABLE:
+        raise ConfigError(f"embedder {name!r} is itself bridged: bridge from and to plain embedders")
+    if spec.kind == "degraded":
+        return {"name": spec.name, "kind": "degraded", "noise": spec.noise, "of": record_spec(config, spec.of or "")}
+    return {"name": spec.name, "kind": spec.kind, **{k: _plain(getattr(spec, k)) for k in KIND_OPTIONS[spec.kind]}}
+
+
+def build_recorded(record: Mapping[str, Any]) -> Embedder:
+    """A fresh embedder from a record (no cache)."""
+    from adapters.embedders.factory import build_embedder
+
+    record = dict(record)
+    if record.get("kind") == "degraded":
+        from harness.testing.degraded import NoisyEmbedder
+
+        return NoisyEmbedder(build_recorded(record["of"]), noise=float(record["noise"]))
+    try:
+        spec = EmbedderConfig.model_validate(record)
+    except ValueError as exc:
+        raise RagshiftError(f"bridge folder records an embedder this version cannot rebuild: {exc}") from None
+    return build_embedder(spec.kind, **spec.adapter_options())
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
