@@ -105,6 +105,7 @@ def gain_shares(
             values.setdefault((row.system, str(row.meta.get("dataset", ""))), {})[row.qid] = (float(value), row.query_type)
     found = []
     datasets = sorted({d for _, d in values})
+    many = len(datasets) > 1
     for t in triples:
         for dataset in datasets:
             old, new, bridge = (values.get((s, dataset), {}) for s in (t.old, t.new, t.bridge))
@@ -118,7 +119,7 @@ def gain_shares(
                     continue
                 arrays = [np.array([side[q][0] for q in chosen]) for side in (old, new, bridge)]
                 found.append(share_of_gain(
-                    *arrays, names=t, dataset=dataset, metric=metric, slice=label,
+                    *arrays, names=t, dataset=dataset, metric=metric, slice=f"{dataset}: {label}" if many else label,
                     confidence_level=confidence_level, n_resamples=n_resamples, seed=seed,
                 ))
     return tuple(found)
@@ -282,15 +283,14 @@ def _duration(seconds: float | None) -> str:
 
 # --- presentation (plain text; the renderers escape it) --------------------------------------------
 
-SHARE_COLUMNS = ("bridge", "slice", "n", "old", "full re-embed", "bridge ", "gain kept", "CI")
+SHARE_COLUMNS = ("bridge", "slice", "n", "old", "re-embedded", "bridged", "gain kept", "CI")
 
 
 def share_cells(s: GainShare) -> tuple[str, ...]:
     """One table row: means of the three systems and the share kept with its CI (or why there is none)."""
     kept = f"{s.share:.0%}" if s.share is not None else "—"
     ci = f"[{s.ci_low:.0%}, {s.ci_high:.0%}]" if s.ci_low is not None and s.ci_high is not None else (s.note or "—")
-    where = f" on {s.dataset}" if s.dataset else ""
-    return (f"{s.bridge} ({s.new} over {s.old}'s index{where})", s.slice, str(s.n), f"{s.old_mean:.4f}",
+    return (f"{s.bridge} ({s.new} over {s.old}'s index)", s.slice, str(s.n), f"{s.old_mean:.4f}",
             f"{s.new_mean:.4f}", f"{s.bridge_mean:.4f}", kept, ci)
 
 
