@@ -439,7 +439,7 @@ def _describe(error: Any, model: type[BaseModel]) -> str:
             return f"missing required section {_locate(loc, model)[0]}"
         if error["type"] == "missing":
             return f"{header} missing required key {name!r}"
-        valid = ", ".join(owner.model_fields) if owner is not None else ""
+        valid = ", ".join(f.alias or n for n, f in owner.model_fields.items()) if owner is not None else ""
         if not header:
             return f"unknown section [{name}]; valid sections: {valid}"
         return f"{header} unknown key {name!r}; valid keys: {valid}"

@@ -7,6 +7,7 @@ that holds the key (``api_key_env``), which is read again when the embedder is r
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Mapping
 
 from harness.config import KIND_OPTIONS, EmbedderConfig, RunConfig
@@ -44,3 +45,17 @@ def build_recorded(record: Mapping[str, Any]) -> Embedder:
 
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def query_model_dir(spec: EmbedderConfig) -> Path | None:
+    """The model folder that encodes ``spec``'s queries, when it is a local folder (for a bridge: its new
+    model's, read from the bridge folder's record): what leakage checks and the seen/unseen slice look at."""
+    if spec.kind in ("sentence-transformers", "query-adapter"):
+        return Path(spec.model) if Path(spec.model).is_dir() else None
+    if spec.kind == "bridged" and (Path(spec.model) / "bridge.json").is_file():
+        from harness.bridge.artefact import read_record
+
+        record = read_record(spec.model).new.spec
+        if record.get("kind") in ("sentence-transformers", "query-adapter") and Path(str(record.get("model"))).is_dir():
+            return Path(str(record["model"]))
+    return None

@@ -83,3 +83,18 @@ def test_a_bridged_embedder_needs_its_folder(tmp_path) -> None:
     config = write_config(tmp_path, extra_embedders='[[embedders]]\nname = "b"\nkind = "bridged"\nmodel = "./nowhere"\n')
     result = run("eval", str(config))
     assert result.exit_code == 2 and "is not a bridge folder: bridge.json is missing" in result.output
+
+
+def test_leakage_checks_follow_a_bridge_to_its_new_model(tmp_path) -> None:
+    from harness.bridge.specs import query_model_dir
+    from harness.config import EmbedderConfig
+
+    assert run("bridge", str(write_config(tmp_path))).exit_code == 0
+    folder = tmp_path / "bridges" / "kw-over-noisy"
+    spec = EmbedderConfig(name="b", kind="bridged", model=str(folder))
+    assert query_model_dir(spec) is None  # its new model is a keyword space, not a model folder
+    record = json.loads((folder / "bridge.json").read_text())
+    record["to"]["spec"] = {"name": "kw", "kind": "sentence-transformers", "model": str(tmp_path)}
+    (folder / "bridge.json").write_text(json.dumps(record))
+    assert query_model_dir(spec) == tmp_path
+    assert query_model_dir(EmbedderConfig(name="m", model=str(tmp_path))) == tmp_path
