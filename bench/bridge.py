@@ -46,9 +46,9 @@ from harness.types import Hit  # noqa: E402
 
 METRICS = parse_metrics(["recall@10", "ndcg@10"])
 KINDS = {
-    "orthogonal": {"kind": "orthogonal", "identity_weight": 1.0, "seed": 0},
-    "affine": {"kind": "affine", "identity_weight": 1.0, "rank": 32, "seed": 0},
-    "mlp": {"kind": "mlp", "identity_weight": 1.0, "hidden": 256, "epochs": 200, "lr": 1e-3, "seed": 0},
+    "orthogonal": {"kind": "orthogonal", "identity_weight": 0.01, "seed": 0},
+    "affine": {"kind": "affine", "identity_weight": 0.01, "rank": 32, "seed": 0},
+    "mlp": {"kind": "mlp", "identity_weight": 0.01, "hidden": 256, "epochs": 100, "lr": 1e-3, "seed": 0},
 }
 
 

@@ -30,10 +30,10 @@ class BridgeSection(Section):
     sample: int = Field(2000, ge=10, description="Chunks of the corpus embedded with both models (at most the corpus).")
     holdout: float = Field(0.2, gt=0, lt=1, description="Share of the sampled documents held out to measure the fit.")
     map: MapKind = "orthogonal"
-    identity_weight: float = Field(1.0, ge=0)
+    identity_weight: float = Field(0.01, ge=0)
     rank: int = Field(32, ge=1, description="affine: rank of the change the map makes.")
     hidden: int = Field(256, ge=1, description="mlp: width of the residual layer.")
-    epochs: int = Field(200, ge=1, description="mlp: passes over the sample.")
+    epochs: int = Field(100, ge=1, description="mlp: passes over the sample.")
     lr: float = Field(1e-3, gt=0, description="mlp: Adam learning rate.")
     seed: int = 0
     output: ConfigPath = Field(..., description='Bridge folder to write; default "bridges/<to>-over-<from>".')

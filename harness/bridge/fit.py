@@ -2,7 +2,7 @@
 
 ``orthogonal``: a rotation (orthogonal Procrustes, scipy). ``affine``: ``x @ (B + Δ) + b`` with Δ of low rank
 (reduced-rank ridge regression, numpy/scipy; B is the identity when both models have the same dimension,
-else zero). ``mlp``: a residual MLP on top of the linear fit (torch, ``adapters.bridge.mlp``), started at the full-rank affine fit.
+else zero). ``mlp``: a residual MLP on top of the linear fit (torch, ``adapters.bridge.mlp``), started at the rotation (or the full-rank affine map).
 With ``identity_weight`` > 0 and equal dimensions, the first two are pulled towards "no change": it adds
 that many pseudo-pairs (e_i, e_i) per dimension to the data.
 """
@@ -74,7 +74,10 @@ def fit_map(new: np.ndarray, old: np.ndarray, options: Mapping[str, Any]) -> Bri
 
 
 def linear_start(new: np.ndarray, old: np.ndarray, *, identity_weight: float) -> LinearMap:
-    """Where the residual MLP starts from: the full-rank affine map (ridge towards "no change")."""
+    """Where the residual MLP starts from: the rotation when both models have the same dimension, else the
+    full-rank affine map."""
+    if new.shape[1] == old.shape[1]:
+        return fit_orthogonal(new, old, identity_weight=identity_weight)
     return fit_affine(new, old, rank=min(new.shape[1], old.shape[1]), identity_weight=identity_weight)
 
 

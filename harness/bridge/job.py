@@ -17,7 +17,7 @@ from harness.bridge.artefact import BridgeRecord, BridgeSide, write_bridge
 from harness.bridge.config import BridgeSection
 from harness.bridge.embedder import bridged_fingerprint
 from harness.bridge.fit import fit_map
-from harness.bridge.maps import BridgeMap
+from harness.bridge.maps import BridgeMap, unit_rows
 from harness.bridge.quality import FitQuality, fit_quality
 from harness.bridge.sample import BridgeSample, draw_sample
 from harness.bridge.specs import record_spec
@@ -62,13 +62,16 @@ def run_bridge(config: RunConfig, *, output: Path | None = None, console: Consol
     new = load_embedder(config, config.embedder(settings.to), console=console)
     old_vectors, old_timing = _embed(old, sample)
     new_vectors, new_timing = _embed(new, sample)
+    for spec_name, timing in ((settings.from_, old_timing), (settings.to, new_timing)):
+        console.print(f"embedded the sample with {spec_name}: {timing['embedded']} chunks encoded, "
+                      f"{n['chunks'] - timing['embedded']} from the embedding cache, {timing['embed_s']:.1f} s")
     held = np.asarray(sample.heldout)
     t0 = time.perf_counter()
     bridge_map = fit_map(new_vectors[~held], old_vectors[~held], settings.fit_options())
     fit_s = time.perf_counter() - t0
     console.print(f"fitted {bridge_map.kind} map {bridge_map.in_dim} → {bridge_map.out_dim} in {fit_s:.2f} s")
     quality, identity = _quality(bridge_map, new_vectors, old_vectors, held)
-    train_cosine = float(np.mean(np.sum(bridge_map.apply(new_vectors[~held]) * _unit(old_vectors[~held]), axis=1)))
+    train_cosine = float(np.mean(np.sum(bridge_map.apply(new_vectors[~held]) * unit_rows(old_vectors[~held]), axis=1)))
     record = BridgeRecord(
         fingerprint=bridged_fingerprint(new.fingerprint(), bridge_map.weights_hash()),
         map={"kind": bridge_map.kind, "weights_hash": bridge_map.weights_hash(), "in_dim": bridge_map.in_dim,
@@ -97,10 +100,6 @@ def _embed(embedder: CachedEmbedder, sample: BridgeSample) -> tuple[np.ndarray, 
 
 def _side(record: dict[str, Any], embedder: CachedEmbedder, dimension: int) -> BridgeSide:
     return BridgeSide(record["name"], record, embedder.fingerprint(), embedder.document_fingerprint(), int(dimension))
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def _quality(bridge_map: BridgeMap, new: np.ndarray, old: np.ndarray, held: np.ndarray) -> tuple[FitQuality, FitQuality | None]:

@@ -22,8 +22,8 @@ def test_orthogonal_map_undoes_a_rotation_almost_exactly(old, rotated, sample_te
     # every old dimension the sample uses is recovered (the "unknown word" one never occurs: its sign is free)
     np.testing.assert_allclose(exact.weight[:, :-1], rotated.rotation.T[:, :-1], atol=1e-4)
     assert mean_cosine(exact.apply(new_vectors[150:]), old_vectors[150:]) > 0.9999
-    shrunk = fit_orthogonal(new_vectors[:150], old_vectors[:150], identity_weight=1.0)  # the default prior
-    assert mean_cosine(shrunk.apply(new_vectors[150:]), old_vectors[150:]) > 0.99
+    shrunk = fit_orthogonal(new_vectors[:150], old_vectors[:150], identity_weight=0.01)  # the default prior
+    assert mean_cosine(shrunk.apply(new_vectors[150:]), old_vectors[150:]) > 0.9999
 
 
 def test_identity_prior_keeps_unseen_directions_unchanged() -> None:
@@ -65,9 +65,9 @@ def test_mlp_map_learns_what_a_linear_map_misses() -> None:
     rng = np.random.default_rng(2)
     x = unit_rows(rng.standard_normal((400, 8)))
     y = unit_rows(x + 0.5 * np.tanh(2 * x @ rng.standard_normal((8, 8))))  # not linear in x
-    options = {"kind": "mlp", "identity_weight": 1.0, "hidden": 64, "epochs": 100, "lr": 1e-2, "seed": 0}
+    options = {"kind": "mlp", "identity_weight": 0.01, "hidden": 64, "epochs": 100, "lr": 1e-2, "seed": 0}
     mlp = fit_map(x[:300], y[:300], options)
-    linear = fit_affine(x[:300], y[:300], rank=8, identity_weight=1.0)
+    linear = fit_orthogonal(x[:300], y[:300], identity_weight=0.01)  # where it starts
     assert mean_cosine(mlp.apply(x[300:]), y[300:]) > mean_cosine(linear.apply(x[300:]), y[300:]) + 0.02
     again = fit_map(x[:300], y[:300], options)
     assert again.weights_hash() == mlp.weights_hash()  # seeded: the same weights
