@@ -31,6 +31,10 @@ def bridge_command(
         out.print(f"  no bridge    {q.mean_cosine:.4f} · {q.neighbours:.3f} · {q.top1:.3f}")
     q = result.bridge
     out.print(f"  {result.record.map['kind']:<12} {q.mean_cosine:.4f} · {q.neighbours:.3f} · {q.top1:.3f}")
+    if result.no_bridge is not None and q.mean_cosine < result.no_bridge.mean_cosine:
+        out.print("[yellow]warning:[/] on held-out chunks the bridge lands farther from the old vectors than no map at all: "
+                  "it fits the sample, not the space (take a larger sample or a simpler map)")
+    out.print("[dim]held-out fit is measured on documents; whether queries gain is for `ragshift eval` to say[/]")
     r = result.record
     out.print(f"[bold green]bridge folder[/]: {result.folder}")
     out.print(f"embedder fingerprint {r.fingerprint}; documents: {r.old.name}'s {r.document_fingerprint} (its index serves it)")
