@@ -76,9 +76,11 @@ def bridge_triples(run_card: Mapping[str, Any]) -> list[BridgeTriple]:
     plain = {n: s.get("fingerprint") for n, s in systems.items() if _kind(s) != "bridged"}
     found = []
     for name, system in systems.items():
-        facts = ((system.get("embedder") or {}).get("bridge") or {}) if _kind(system) == "bridged" else {}
-        old = next((n for n, fp in plain.items() if fp == (facts.get("from") or {}).get("fingerprint")), None)
-        new = next((n for n, fp in plain.items() if fp == (facts.get("to") or {}).get("fingerprint")), None)
+        facts = (system.get("embedder") or {}).get("bridge") if _kind(system) == "bridged" else None
+        if not facts:
+            continue
+        wanted = (facts.get("from") or {}).get("fingerprint"), (facts.get("to") or {}).get("fingerprint")
+        old, new = (next((n for n, fp in plain.items() if fp and fp == want), None) for want in wanted)
         if old and new:
             found.append(BridgeTriple(name, old, new))
     return found

@@ -37,5 +37,8 @@ def test_eval_puts_old_full_reembed_and_bridge_side_by_side(tmp_path) -> None:
     assert "| query_type=long | 20 |" in summary  # per query type (20 queries each)
     assert "Bridge over noisy's index (orthogonal map): no document is re-embedded" in summary
     assert "embedding the 60-chunk sample with kw" in summary and "a full re-embed of the 1,000,000 documents" in summary
+    shares = json.loads((run_dir / "summary.json").read_text())["bridges"]
+    assert [(s["slice"], s["n"]) for s in shares] == [("all", 40), ("query_type=long", 20), ("query_type=short", 20)]
+    assert json.loads((run_dir / "summary.json").read_text())["worth_it"]["costs"][1]["bridge"]["sample_chunks"] == 60
     html = (run_dir / "report.html").read_text()
     assert '<section id="bridges">' in html and "gain kept" in html

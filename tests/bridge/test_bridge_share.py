@@ -53,6 +53,7 @@ def rows(system: str, values: list[float]) -> list[Row]:
 
 def test_triples_are_found_by_fingerprint_and_shares_come_per_query_type() -> None:
     assert bridge_triples(CARD) == [NAMES]
+    assert bridge_triples({"systems": {"a": {"model": "m"}, "b": {}}}) == []  # no bridge: no triple of unknowns
     rng = np.random.default_rng(2)
     old = rng.uniform(0.2, 0.6, 60)
     new = old + rng.uniform(0.1, 0.3, 60)
