@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from harness.answers.config import AnswersConfig
+from harness.bridge.config import BridgeSection
 from harness.compare.policy import RegressionPolicy
 from harness.compare.settings import CompareSettings
 from harness.cost import CostSettings
@@ -141,6 +142,7 @@ KIND_OPTIONS = {
     "degraded": ("of", "noise"),
     "query-adapter": ("model", *_PROMPTS, "batch_size"),
     "onnx": ("model", "pooling", *_PROMPTS, "normalize", "max_length"),
+    "bridged": ("model",),
 }
 """The keys each embedder kind uses besides ``name`` and ``kind``; setting any other is an error."""
 _REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary", "degraded": "of", "onnx": "model"}
@@ -154,7 +156,7 @@ class EmbedderConfig(Section):
     """
 
     name: str
-    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter", "onnx"] = (
+    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter", "onnx", "bridged"] = (
         "sentence-transformers"
     )
     model: str = "all-MiniLM-L6-v2"
@@ -197,6 +199,8 @@ class EmbedderConfig(Section):
         required = _REQUIRED.get(self.kind)
         if required and (required not in self.model_fields_set or not getattr(self, required)):
             raise ValueError(f'kind = "{self.kind}" needs {required}')
+        if self.kind == "bridged" and "model" not in self.model_fields_set:
+            raise ValueError('kind = "bridged" needs model (the folder `ragshift bridge` wrote)')
         return self
 
     def adapter_options(self) -> dict[str, Any]:
@@ -333,6 +337,7 @@ class RunConfig(Section):
     finetune: FinetuneConfig | None = None
     answers: AnswersConfig | None = None
     cost: CostSettings = section()
+    bridge: BridgeSection | None = None
 
     @model_validator(mode="after")
     def _baseline_is_an_embedder(self) -> "RunConfig":
@@ -465,7 +470,7 @@ def _describe(error: Any, model: type[BaseModel]) -> str:
             return f"missing required section {_locate(loc, model)[0]}"
         if error["type"] == "missing":
             return f"{header} missing required key {name!r}"
-        valid = ", ".join(owner.model_fields) if owner is not None else ""
+        valid = ", ".join(f.alias or n for n, f in owner.model_fields.items()) if owner is not None else ""
         if not header:
             return f"unknown section [{name}]; valid sections: {valid}"
         return f"{header} unknown key {name!r}; valid keys: {valid}"

@@ -145,12 +145,13 @@ def run_eval(
 
 def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool) -> dict[str, Any]:
     """Leakage reports of ragshift-trained models (per embedder) against every evaluated dataset."""
+    from harness.bridge.specs import query_model_dir
     from harness.finetune.leakage import check_model
 
     found: dict[str, Any] = {}
     for spec in config.embedders:
-        model_dir = Path(spec.model)
-        if spec.kind not in ("sentence-transformers", "query-adapter") or not model_dir.is_dir():
+        model_dir = query_model_dir(spec)
+        if model_dir is None:
             continue
         for ds in datasets:
             report = check_model(model_dir, ds.corpus, ds.queries, allow=allow)
@@ -212,14 +213,16 @@ def rollback_facts(config: RunConfig, collection: str | None, collections: Calla
 def seen_by_training(config: RunConfig, datasets: Sequence[Dataset]) -> dict[str, dict[str, bool]]:
     """Per dataset and query: does a relevant document of it appear among the training positives of any
     evaluated ragshift-trained model? (Only datasets of the corpus those models were trained on.)"""
+    from harness.bridge.specs import query_model_dir
     from harness.finetune.leakage import seen_positives
 
     found: dict[str, dict[str, bool]] = {}
     for spec in config.embedders:
-        if spec.kind not in ("sentence-transformers", "query-adapter") or not Path(spec.model).is_dir():
+        model_dir = query_model_dir(spec)
+        if model_dir is None:
             continue
         for ds in datasets:
-            marks = seen_positives(spec.model, ds.corpus, ds.queries)
+            marks = seen_positives(model_dir, ds.corpus, ds.queries)
             if marks is not None:
                 old = found.setdefault(ds.name, {})
                 found[ds.name] = {q: old.get(q, False) or v for q, v in marks.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from rich.console import Console
 
@@ -13,6 +13,7 @@ from harness import stages
 from harness.cache import CachedEmbedder, EmbeddingCache
 from harness.config import EmbedderConfig, RunConfig, StoreSection
 from harness.corpus import Corpus
+from harness.errors import RagshiftError
 from harness.indexing import build_index
 from harness.protocols import Chunker, Embedder, Retriever, VectorStore
 from harness.retrieval import IndexRetriever
@@ -55,21 +56,43 @@ def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) 
     """The configured adapter behind the on-disk embedding cache (the model itself loads lazily)."""
     cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
     embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
-    what = spec.model if spec.kind in ("sentence-transformers", "openai") else ""
+    what = spec.model if spec.kind in ("sentence-transformers", "openai", "bridged") else ""
     console.print(f"embedder [bold]{spec.name}[/]: {spec.kind} {what} [dim](fingerprint {embedder.fingerprint()})[/]")
     return embedder
 
 
 def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache | None = None) -> Embedder:
     """The adapter ``spec`` names. ``kind = "degraded"`` wraps the embedder its ``of`` names, served from
-    ``cache`` when given (so the noise is added to cached vectors rather than to a fresh encode)."""
+    ``cache`` when given (so the noise is added to cached vectors rather than to a fresh encode);
+    ``kind = "bridged"`` opens a bridge folder, rebuilding both models it records."""
     from adapters.embedders.factory import build_embedder
 
     options = spec.adapter_options()
+    if spec.kind == "bridged":
+        from harness.bridge.embedder import load_bridge
+
+        return load_bridge(options["model"], build=build_recorded)
     if spec.kind == "degraded":
         inner = build_adapter(config, config.embedder(options.pop("of")), cache)
         options["inner"] = inner if cache is None else CachedEmbedder(inner, cache)
     return build_embedder(spec.kind, **options)
+
+
+def build_recorded(record: Mapping[str, Any]) -> Embedder:
+    """A fresh embedder (no cache) from a recorded ``[[embedders]]`` table, as a bridge folder keeps them
+    (a ``degraded`` record holds the record it degrades under ``of``)."""
+    from adapters.embedders.factory import build_embedder
+
+    record = dict(record)
+    if record.get("kind") == "degraded":
+        from harness.testing.degraded import NoisyEmbedder
+
+        return NoisyEmbedder(build_recorded(record["of"]), noise=float(record["noise"]))
+    try:
+        spec = EmbedderConfig.model_validate(record)
+    except ValueError as exc:
+        raise RagshiftError(f"bridge folder records an embedder this version cannot rebuild: {exc}") from None
+    return build_embedder(spec.kind, **spec.adapter_options())
 
 
 def uncached_embedder(config: RunConfig, spec: EmbedderConfig) -> Embedder:

@@ -202,6 +202,8 @@ class Spend:
     encode_p50_ms: tuple[float | None, float | None]
     peak_memory_mb: tuple[float | None, float | None]
     parameter_bytes: tuple[int | None, int | None]
+    bridge: Any = None
+    """A ``harness.bridge.share.BridgeCost`` when the candidate is a bridge: its cost replaces re-embedding."""
 
     @staticmethod
     def _change(pair: tuple[Any, Any]) -> float | None:
@@ -226,6 +228,7 @@ class Spend:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["bridge"] = self.bridge.to_json() if self.bridge is not None else None
         data["reembed_hours"] = self.reembed_seconds / 3600 if self.reembed_seconds is not None else None
         data.update(
             query_p50_change_ms=self.query_p50_change_ms, encode_p50_change_ms=self.encode_p50_change_ms,
@@ -299,7 +302,9 @@ def worth_it(
             ))
     configured = _get(run_card, "config", "cost", "corpus_documents")
     size = documents or configured or _get(run_card, "corpus", "documents") or 0
-    spends = tuple(spend(c, comparison.baseline, cost, documents=int(size)) for c in comparison.candidates)
+    from harness.bridge.share import with_bridge_cost
+
+    spends = tuple(with_bridge_cost(spend(c, comparison.baseline, cost, documents=int(size)), run_card, cost) for c in comparison.candidates)
     train = _get(run_card, "config", "finetune", "train_split")
     checklist = (
         baseline_measured(

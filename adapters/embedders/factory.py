@@ -41,8 +41,6 @@ def _onnx() -> Callable[..., Embedder]:
     from adapters.embedders.onnx import OnnxEmbedder
 
     return OnnxEmbedder
-
-
 def _degraded() -> Callable[..., Embedder]:
     from harness.testing.degraded import NoisyEmbedder
 

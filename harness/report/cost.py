@@ -151,7 +151,9 @@ class SpendLines:
 
 def spend_lines(s: Spend) -> SpendLines:
     """One candidate's switching cost in three sentences of plain text."""
-    if s.reembed_seconds is None:
+    if s.bridge is not None:
+        reembed = s.bridge.sentence()
+    elif s.reembed_seconds is None:
         reembed = f"Re-embedding cost unknown: no throughput was measured for {s.candidate}."
     else:
         here = (f"; the evaluated {s.evaluated_documents:,} documents: {fmt_duration(s.evaluated_reembed_seconds)}"

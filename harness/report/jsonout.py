@@ -26,6 +26,7 @@ def to_json(report: Report, *, include_rows: bool = False) -> dict[str, Any]:
         "cost": dict(report.cost),
         "worth_it": report.worth.to_json() if report.worth else None,
         "answers": report.answers.to_json() if report.answers else None,
+        **({"bridges": [s.to_json() for s in report.bridges]} if report.bridges else {}),
         "run_card": dict(report.run_card),
     }
     if include_rows:

@@ -131,6 +131,15 @@ def _worth(report: Report) -> list[str]:
     return lines
 
 
+def _bridges(report: Report) -> list[str]:
+    """Bridge vs full re-embed: the share of the gain each bridge keeps."""
+    from harness.bridge.share import SHARE_COLUMNS, share_cells, share_note
+
+    lines = ["", "### Bridge vs full re-embed", "", "| " + " | ".join(SHARE_COLUMNS) + " |", "|---|---|" + "---:|" * 5 + "---|"]
+    lines += ["| " + " | ".join(_cell(c) for c in share_cells(s)) + " |" for s in report.bridges]
+    return lines + ["", f"_{_cell(share_note(report.bridges))}_"]
+
+
 def render_markdown(report: Report) -> str:
     head = f"## ragshift: {_cell(report.title.removeprefix('ragshift report: '))}"
     lines = [head, "", f"Run `{_cell(report.run_id)}` · {len(report.systems)} system(s) · primary metric {report.primary}"]
@@ -144,6 +153,8 @@ def render_markdown(report: Report) -> str:
         lines += _answers(report)
     if report.worth:
         lines += _worth(report)
+    if report.bridges:
+        lines += _bridges(report)
     if report.cost:
         lines += _cost(report)
     return "\n".join(lines) + "\n"

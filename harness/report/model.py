@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
 from harness import __version__
+from harness.bridge.share import GainShare, run_gain_shares
 from harness.compare.model import Comparison
 from harness.report.answers import AnswerQuality, answer_quality
 from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
@@ -37,6 +38,8 @@ class Report:
     answers: AnswerQuality | None = None
     cost: Cost = field(default_factory=dict)
     worth: WorthIt | None = None
+    bridges: tuple[GainShare, ...] = ()
+    """Per bridge of the run: the share of the full re-embed's gain it keeps (``harness.bridge.share``)."""
     version: str = __version__
 
     @property
@@ -124,4 +127,5 @@ def build_report(
         answers=answer_quality(rows, card, comparison),
         cost=cost,
         worth=worth,
+        bridges=run_gain_shares(rows, card, primary),
     )

@@ -116,7 +116,7 @@ def test_yaml_syntax_error_names_file_and_line(write) -> None:
         ("kind = 'keyword'\nvocabulary = []", 'kind = "keyword" needs vocabulary'),
         ("kind = 'llamaindex'\nclass_path = 'not a path'", "must look like \"package.module:attribute\""),
         ("name = 'has space'", "'has space' must start with a letter or digit"),
-        ("kind = 'bert'", "Input should be 'sentence-transformers', 'openai', 'llamaindex', 'keyword', 'degraded', 'query-adapter' or 'onnx'"),
+        ("kind = 'bert'", "Input should be 'sentence-transformers', 'openai', 'llamaindex', 'keyword', 'degraded', 'query-adapter', 'onnx' or 'bridged'"),
         ("batch_size = 0", "batch_size: Input should be greater than or equal to 1"),
     ],
 )

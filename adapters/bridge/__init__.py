@@ -1,0 +1,1 @@
+"""Bridge maps that need heavy libraries (torch): the residual MLP."""
