@@ -124,7 +124,7 @@ def test_tokenizer_matches_transformers_autotokenizer(bge_folder):
 
 
 @pytest.mark.slow
-def test_pooling_prompt_and_truncation_change_vectors(bge_folder):
+def test_pooling_prompt_truncation_and_normalisation(bge_folder):
     cls, mean = OnnxEmbedder(), OnnxEmbedder(pooling="mean")
     assert not np.allclose(cls.embed_documents(["refund policy"]), mean.embed_documents(["refund policy"]), atol=1e-3)
     assert not np.allclose(cls.embed_queries(["refund policy"]), cls.embed_documents(["refund policy"]), atol=1e-3)
@@ -135,10 +135,6 @@ def test_pooling_prompt_and_truncation_change_vectors(bge_folder):
     short = OnnxEmbedder(max_length=8).embed_documents(texts)  # [CLS] + 6 tokens + [SEP]
     np.testing.assert_allclose(short[0], short[1], atol=1e-6)
     assert not np.allclose(*cls.embed_documents(texts), atol=1e-3)
-
-
-@pytest.mark.slow
-def test_unnormalised_vectors_and_parameter_bytes(bge_folder):
     raw = OnnxEmbedder(normalize=False).embed_documents(list(SAMPLE_TEXTS))
     assert not np.allclose(np.linalg.norm(raw, axis=1), 1.0, atol=1e-2)
     unit = OnnxEmbedder().embed_documents(list(SAMPLE_TEXTS))

@@ -77,14 +77,10 @@ def test_onnx_cross_encoder_fingerprint_and_description_without_loading(reranker
 
 
 @pytest.mark.slow
-def test_onnx_cross_encoder_scores_are_ms_marco_logits(reranker_folder):
+def test_onnx_cross_encoder_gives_raw_logits_and_truncates_long_pairs(reranker_folder):
     """Raw logits (not sigmoid): a clear match is far above 0, an unrelated passage far below."""
     relevant, unrelated = OnnxCrossEncoder().score(list(PAIRS[:2]))
     assert relevant > 3 and unrelated < -3
-
-
-@pytest.mark.slow
-def test_onnx_cross_encoder_truncates_long_pairs(reranker_folder):
     scorer = OnnxCrossEncoder(max_length=16)
     long = "To reset your password open account settings " + "and then wait " * 200
     assert len(scorer._model.encode("reset password", long).ids) == 16
