@@ -125,3 +125,23 @@ class Judge(Protocol):
         ...
 
     def describe(self) -> Mapping[str, Any]: ...
+
+
+from collections.abc import Iterator  # noqa: E402  (kept with the one protocol that uses it)
+
+
+@runtime_checkable
+class EmbeddingEngine(Protocol):
+    """Where corpus embedding runs: in this process, in a local process pool, or on a Ray cluster.
+
+    ``embed`` takes ``(key, text)`` pairs (each key once) and yields finished batches as
+    ``(keys, vectors)`` as soon as they are done, in any order; the vectors are what the embedder's
+    ``embed_documents`` gives for those texts. A key may come back twice after a retried task:
+    callers write idempotently (upserts keyed by chunk id and content hash).
+    """
+
+    def embed(self, items: Sequence[tuple[str, str]], *, batch_size: int) -> Iterator[tuple[list[str], np.ndarray]]: ...
+
+    def describe(self) -> Mapping[str, Any]:
+        """Where it runs and with how many workers, for logs and run cards."""
+        ...

@@ -79,6 +79,7 @@ def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console
 ) -> System:
     """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever."""
+    from adapters.engines.factory import build_engine
     from adapters.llamaindex.pipeline import LlamaIndexRetriever, build_index
     from adapters.stores.chroma import ChromaStore
 
@@ -86,7 +87,11 @@ def build_system(
     store = ChromaStore.from_section(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
-    index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=store, console=console)
+    engine = build_engine(config, spec, embedder, console=console)
+    index, stats = build_index(
+        corpus, chunker=chunker, embedder=embedder, store=store, console=console,
+        batch_size=config.engine.batch_size, engine=engine,
+    )
     timings = {"index": time.perf_counter() - t0}
     retriever = LlamaIndexRetriever(index, embedder, fanout=config.store.fanout)
     info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}

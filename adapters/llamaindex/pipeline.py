@@ -11,15 +11,15 @@ from llama_index.core import QueryBundle, VectorStoreIndex
 from llama_index.core.schema import NodeWithScore
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from rich.console import Console
-from rich.progress import MofNCompleteColumn, Progress
 
 from adapters.llamaindex.embedding import RagshiftEmbedding
 from adapters.stores.chroma import ChromaIndex, ChromaStore
 from harness.corpus.model import Corpus
 from harness.errors import ConfigError
 from harness.naming import collection_name
-from harness.protocols import Chunker, Embedder, document_fingerprint
-from harness.types import Chunk, Hit, Query
+from harness.protocols import Chunker, Embedder, EmbeddingEngine, document_fingerprint
+from harness.shipping.reindex import embed_into
+from harness.types import Hit, Query
 
 
 def build_index(
@@ -30,11 +30,13 @@ def build_index(
     store: ChromaStore,
     console: Console | None = None,
     batch_size: int = 64,
+    engine: EmbeddingEngine | None = None,
 ) -> tuple[ChromaIndex, dict[str, Any]]:
     """Open the collection named by the three fingerprints; embed and upsert only missing chunks.
 
     A complete collection is reused without embedding anything; an interrupted one is completed.
-    Returns the index and stats: collection, chunks, reused, added, seconds.
+    Returns the index and stats: collection, chunks, reused, added, seconds. ``engine`` runs the
+    model work (default: this process), through the same loop as ``ragshift reindex``.
     """
     start = perf_counter()
     corpus_fp, chunker_fp, embedder_fp = corpus.documents_fingerprint, chunker.fingerprint(), document_fingerprint(embedder)
@@ -51,7 +53,7 @@ def build_index(
     if stale := sorted(present - wanted):
         index.remove(stale)
     if missing:
-        _embed_into(index, missing, embedder, batch_size, console)
+        embed_into(index, missing, embedder, engine=engine, batch_size=batch_size, console=console)
     stats = {
         "collection": index.name,
         "chunks": len(chunks),
@@ -60,19 +62,6 @@ def build_index(
         "seconds": perf_counter() - start,
     }
     return index, stats
-
-
-def _embed_into(
-    index: ChromaIndex, chunks: Sequence[Chunk], embedder: Embedder, batch_size: int, console: Console | None
-) -> None:
-    """Embed and upsert batch by batch, so an interrupted build keeps what it finished."""
-    columns = (*Progress.get_default_columns(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("embedding chunks", total=len(chunks))
-        for at in range(0, len(chunks), batch_size):
-            part = chunks[at : at + batch_size]
-            index.add(part, embedder.embed_documents([c.text for c in part]), fingerprint=document_fingerprint(embedder))
-            bar.advance(task, len(part))
 
 
 def _cosine(node: NodeWithScore) -> float:

@@ -30,16 +30,23 @@ def run_reindex(
     embedder_name: str | None = None,
     *,
     collection: str | None = None,
-    batch_size: int = 64,
+    batch_size: int | None = None,
+    engine: str | None = None,
     wait: float = 0.0,
     console: Console | None = None,
 ) -> ReindexResult:
     """Embed what the serving collection lacks (new or changed chunks), drop what left the corpus,
-    then mark it complete with the chunk count and corpus fingerprint ``promote`` checks."""
+    then mark it complete with the chunk count and corpus fingerprint ``promote`` checks.
+
+    ``engine`` ("local" | "ray") and ``batch_size`` override the config's ``[engine]`` section.
+    """
+    from adapters.engines.factory import build_engine
     from harness.run import load_dataset
     from harness.systems import build_chunker, load_embedder
 
     console = console or Console(quiet=True)
+    if engine is not None:
+        config = config.model_copy(update={"engine": config.engine.model_copy(update={"kind": engine})})
     spec = col.config_spec(config, embedder_name)
     corpus = load_dataset(config.corpus).corpus
     chunker = build_chunker(config)
@@ -55,7 +62,10 @@ def run_reindex(
         )
         index.update_tags({col.MODEL: col.model_tag(spec), col.COMPLETE: False})
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
-        stats = reindex(chunks, embedder, index, batch_size=batch_size, console=console, after_batch=lambda _: renew())
+        stats = reindex(
+            chunks, embedder, index, batch_size=batch_size or config.engine.batch_size, console=console,
+            after_batch=lambda _: renew(), engine=build_engine(config, spec, embedder, console=console),
+        )
         tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
         if stats.chunks_per_second and not stats.from_cache:  # a model throughput, not cache reads
             tags[col.RATE] = stats.chunks_per_second
