@@ -109,6 +109,7 @@ def _connect(address: str | None) -> Any:
     context.enable_progress_bars = False  # ragshift's own bar counts written chunks across actors
     context.print_on_execution_start = False
     logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "progress bars disabled"
     return ray
 
 

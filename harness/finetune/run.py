@@ -23,6 +23,7 @@ from harness.errors import ConfigError
 from harness.finetune.card import read_record, write_card
 from harness.finetune.config import FinetuneConfig
 from harness.finetune.curves import Curves
+from harness.finetune.distributed import is_main, world_size
 from harness.finetune.data import TrainingSet, build_training_set
 from harness.finetune.evalsets import EvalSets, build_eval_sets, sample_queries, split_dev
 from harness.finetune.leakage import LeakageReport, QueryItem, find_leakage, guard, write_manifest
@@ -71,7 +72,7 @@ def run_finetune(
     ``base`` (default: the base model) embeds for mining, the query adapter and the record; pass a
     cached one to reuse vectors. ``callbacks`` are extra ``transformers.TrainerCallback`` objects.
     """
-    console = console or Console(quiet=True)
+    console = console if console is not None and is_main() else Console(quiet=True)
     output = Path(output or cfg.output)
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -87,7 +88,8 @@ def run_finetune(
         f"(split {cfg.train_split!r}); leakage vs {cfg.eval_split!r}: {leakage.describe().splitlines()[0]}"
     )
     base = base or base_embedder(cfg)
-    recipe_fp = stable_hash({"recipe": cfg.recipe(), "corpus": corpus.fingerprint, "dropped": sorted(dropped)})
+    ddp = {"world_size": world_size()} if world_size() > 1 else {}  # several processes: another effective batch
+    recipe_fp = stable_hash({"recipe": cfg.recipe(), "corpus": corpus.fingerprint, "dropped": sorted(dropped), **ddp})
     done = read_record(output) if cfg.resume and output.is_dir() else None
     if done is not None and done.get("recipe_fingerprint") == recipe_fp:
         console.print(f"fine-tuned model {output} is up to date (recipe {recipe_fp}): not retraining")
@@ -103,7 +105,8 @@ def run_finetune(
     for flag in curves.flags():
         console.print(f"[bold yellow]warning:[/] {flag}")
     model_dir = outcome.model_dir
-    write_manifest(model_dir, QueryItem.from_corpus(corpus, train + dev), threshold=cfg.near_duplicate)
+    if is_main():
+        write_manifest(model_dir, QueryItem.from_corpus(corpus, train + dev), threshold=cfg.near_duplicate)
     timings["total"] = time.perf_counter() - started
     record = {
         "name": output.name,
@@ -111,7 +114,7 @@ def run_finetune(
         "corpus": {"name": corpus.name, "fingerprint": corpus.fingerprint, "source": corpus.source},
         "base_fingerprint": base.fingerprint(),
         "recipe_fingerprint": recipe_fp,
-        "fingerprint": _weights_fingerprint(model_dir),
+        "fingerprint": _weights_fingerprint(model_dir) if is_main() else None,  # rank 0 saved the model
         "training_set": summary,
         "train_queries": len(train),
         "dev_queries": len(dev),
@@ -121,8 +124,11 @@ def run_finetune(
         "steps": outcome.steps,
         "seconds": round(timings["train"], 2),
         "timings": {k: round(v, 2) for k, v in timings.items()},
+        **ddp,
         **extra,
     }
+    if not is_main():  # under DDP only rank 0 writes
+        return FinetuneResult(output, record)
     write_card(model_dir, record)
     final = _publish(model_dir, output)
     if not cfg.keep_checkpoints:
@@ -247,8 +253,11 @@ def _weights_fingerprint(model_dir: Path) -> str:
 
 
 def _work_dir(output: Path, recipe_fp: str, *, resume: bool) -> Path:
-    """``.<name>.partial`` beside ``output``; reused only when it holds the same recipe and ``resume``."""
+    """``.<name>.partial`` beside ``output``; reused only when it holds the same recipe and ``resume``.
+    Prepared by rank 0 only (the trainer makes the other ranks wait for it before reading checkpoints)."""
     work = output.parent / f".{output.name}.partial"
+    if not is_main():
+        return work
     recipe_file = work / RECIPE
     same = recipe_file.is_file() and json.loads(recipe_file.read_text(encoding="utf-8")).get("recipe") == recipe_fp
     if work.exists() and not (resume and same):
