@@ -142,6 +142,7 @@ def _arguments(
         disable_tqdm=True,
         use_cpu=_use_cpu(),
         dataloader_num_workers=0,
+        dataloader_drop_last=world_size() > 1,  # what transformers sets (with a notice) under DDP anyway
     )
 
 

@@ -33,6 +33,10 @@ def finetune_command(
         corpus = load_corpus(cfg.corpus.path, format=cfg.corpus.format, query_type_field=cfg.corpus.query_type_field)
         base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
         result = run_finetune(settings, corpus, base=base, output=output, console=console())
+    from harness.finetune.distributed import is_main
+
+    if not is_main():  # under torchrun / accelerate launch rank 0 reports
+        return
     if result.leakage["overridden"]:
         console().print("[bold red]leakage override: this model was trained on data overlapping the eval split[/]")
     console().print(f"[bold green]model directory[/]: {result.output}")

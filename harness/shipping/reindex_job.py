@@ -62,13 +62,17 @@ def run_reindex(
         )
         index.update_tags({col.MODEL: col.model_tag(spec), col.COMPLETE: False})
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
+        embedding_engine = build_engine(config, spec, embedder, console=console)
         stats = reindex(
             chunks, embedder, index, batch_size=batch_size or config.engine.batch_size, console=console,
-            after_batch=lambda _: renew(), engine=build_engine(config, spec, embedder, console=console),
+            after_batch=lambda _: renew(), engine=embedding_engine,
         )
         tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
         if stats.chunks_per_second and not stats.from_cache:  # a model throughput, not cache reads
             tags[col.RATE] = stats.chunks_per_second
         index.update_tags(tags)
+    where = embedding_engine.describe()
+    if where != {"engine": "local", "processes": 1} and stats.embedded > (stats.from_cache or 0):
+        console.print(f"engine {where['engine']}: " + ", ".join(f"{k}={v}" for k, v in where.items() if k != "engine"))
     console.print(f"[bold green]done[/]: {stats.describe()}")
     return ReindexResult(name, fingerprint, stats)
