@@ -103,8 +103,14 @@ def _connect(address: str | None) -> Any:
         import ray.data
     except ImportError as exc:
         raise MissingDependency(f'[engine] kind = "ray" needs Ray Data: pip install "ray[data]==2.60.0" ({exc})') from exc
-    if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    if not ray.is_initialized():  # a connection this process already has is used as is
+        try:
+            ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise RagshiftError(
+                f"cannot reach the Ray cluster at {address!r} ({_last_line(exc)}): start one with `ray start --head`, "
+                "or fix [engine] address (unset: a local cluster is started)"
+            ) from exc
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # ragshift's own bar counts written chunks across actors
     context.print_on_execution_start = False

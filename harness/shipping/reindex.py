@@ -200,7 +200,7 @@ def embed_into(
                     cache.put(fingerprint, "d", hashes, vectors)
                 write(hashes, vectors)
                 for h in hashes:
-                    del pending[h]
+                    pending.pop(h, None)
     if pending:
         raise RagshiftError(
             f"the embedding engine returned no vector for {len(pending)} of {len(by_hash)} texts; "
