@@ -25,8 +25,10 @@ def path(tmp_path):
 
 
 def with_engine(path, text: str):
-    path.write_text(path.read_text() + "\n[engine]\n" + text + "\n")
-    return load_config(path)
+    """The config at ``path`` with ``text`` as its [engine] section, in a file of its own."""
+    other = path.with_name(f"engine-{abs(hash(text))}.toml")
+    other.write_text(path.read_text() + "\n[engine]\n" + text + "\n")
+    return load_config(other)
 
 
 def test_defaults_to_local_batches_of_64(path):
@@ -42,9 +44,11 @@ def test_ray_settings_and_bad_values(path):
     engine = build_engine(config, spec, load_embedder(config, spec, console=Console(quiet=True)))
     assert isinstance(engine, RayEngine) and engine.recipe.config.embedder(engine.recipe.name) == spec
     with pytest.raises(ConfigError, match=r"\[engine\].*kind"):
-        with_engine(path.with_name("b.toml").write_text(path.read_text().split("[engine]")[0]) and path.with_name("b.toml"), 'kind = "spark"')
+        with_engine(path, 'kind = "spark"')
     with pytest.raises(ConfigError, match="actors"):
-        with_engine(path.with_name("c.toml").write_text(path.read_text().split("[engine]")[0]) and path.with_name("c.toml"), "actors = 2")
+        with_engine(path, "actors = 2")
+    with pytest.raises(ConfigError, match="batch_size"):
+        with_engine(path, "batch_size = 0")
 
 
 def test_processes_pick_the_pool_for_sentence_transformers_only(path, minilm_path):
@@ -73,3 +77,17 @@ def test_cli_engine_option_overrides_the_config(path):
     done = runner.invoke(app, ["reindex", str(path), "-e", "keywords", "--engine", "local", "--batch-size", "16"])
     assert done.exit_code == 0, done.output
     assert f"re-embedding 16/{len(WORDS)} chunks" in done.output and "is complete" in done.output
+
+
+def test_a_recipe_builds_the_configured_embedder_in_the_worker(path, minilm_path):
+    import pickle
+
+    from adapters.engines.recipe import EmbedderRecipe
+
+    config = load_config(path)
+    st = EmbedderConfig(name="minilm", model=minilm_path)
+    config = config.model_copy(update={"embedders": (*config.embedders, st)})
+    recipe = pickle.loads(pickle.dumps(EmbedderRecipe(config, "keywords")))  # what travels to an actor
+    assert recipe.build(device="cuda").fingerprint() == load_embedder(config, config.embedder("keywords"), console=Console(quiet=True)).fingerprint()
+    on_gpu = EmbedderRecipe(config, "minilm").build(device="cuda")  # the model loads lazily: nothing touches a GPU here
+    assert on_gpu.device == "cuda" and EmbedderRecipe(config, "minilm").build().device == "cpu"
