@@ -11,7 +11,6 @@ ragshift and the model files at the same path.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
