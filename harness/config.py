@@ -309,6 +309,24 @@ class CacheSection(Section):
     _path_usable = field_validator("path")(_usable_folder)
 
 
+class EngineSection(Section):
+    """Where corpus embedding runs (reindex, and the index build of eval/run); results are the same.
+
+    ``kind = "local"`` embeds in this process, or with ``processes`` > 1 in sentence-transformers'
+    multi-process pool. ``kind = "ray"`` runs one model replica per actor of a Ray Data actor pool:
+    on the cluster at ``address``, or on a local one started here when it is unset. The ray keys may
+    stay set with ``kind = "local"``: ``ragshift reindex --engine ray`` then uses them.
+    """
+
+    kind: Literal["local", "ray"] = "local"
+    batch_size: int = Field(64, ge=1, description="Chunks per embedding batch (and per write to the collection).")
+    processes: int = Field(1, ge=1, description="local: model processes (>1: sentence-transformers' multi-process pool).")
+    address: str | None = Field(None, description='ray: "auto", "ray://head:10001", ...; unset starts a local cluster.')
+    num_actors: int | None = Field(None, ge=1, description="ray: model replicas (default: one per GPU, else one per CPU).")
+    gpus_per_actor: float | None = Field(None, ge=0, description="ray: default 1 where the cluster has GPUs, else 0.")
+    cpus_per_actor: float = Field(0.5, gt=0, description="ray: below 1 so actors never take every CPU from Ray Data.")
+
+
 class MetricsSection(Section):
     names: MetricSpecs = Field(DEFAULT_METRICS, validate_default=True)
 
@@ -330,6 +348,7 @@ class RunConfig(Section):
     embedders: tuple[EmbedderConfig, ...]
     store: StoreSection = section()
     cache: CacheSection = section()
+    engine: EngineSection = section()
     metrics: MetricsSection = section()
     datasets: tuple[DatasetSection, ...] = ()
     compare: CompareSection = section()

@@ -9,12 +9,11 @@ from time import perf_counter
 from typing import Any, Callable, Sequence
 
 from rich.console import Console
-from rich.progress import MofNCompleteColumn, Progress
 
 from harness.corpus.model import Corpus
 from harness.naming import collection_name
-from harness.protocols import Chunker, Embedder, StoredIndex, VectorStore, document_fingerprint
-from harness.types import Chunk
+from harness.protocols import Chunker, Embedder, EmbeddingEngine, StoredIndex, VectorStore, document_fingerprint
+from harness.shipping.reindex import embed_into
 
 
 def build_index(
@@ -26,12 +25,14 @@ def build_index(
     console: Console | None = None,
     batch_size: int = 64,
     lock: Callable[[str], AbstractContextManager[Any]] | None = None,
+    engine: EmbeddingEngine | None = None,
 ) -> tuple[StoredIndex, dict[str, Any]]:
     """Open the collection named by the three fingerprints; embed and upsert only missing chunks.
 
     A complete collection is reused without embedding anything (and without ``lock``); creating or
     completing one happens inside ``lock(collection name)``, the store's write lock.
-    Returns the index and stats: collection, chunks, reused, added, seconds.
+    Returns the index and stats: collection, chunks, reused, added, seconds. ``engine`` runs the
+    model work (default: this process), through the same loop as ``ragshift reindex``.
     """
     start = perf_counter()
     corpus_fp, chunker_fp, embedder_fp = corpus.documents_fingerprint, chunker.fingerprint(), document_fingerprint(embedder)
@@ -58,7 +59,7 @@ def build_index(
             if stale := sorted(present - wanted):
                 index.remove(stale)
             if missing:
-                _embed_into(index, missing, embedder, batch_size, console)
+                embed_into(index, missing, embedder, engine=engine, batch_size=batch_size, console=console)
     stats = {
         "collection": index.name,
         "chunks": len(chunks),
@@ -67,16 +68,3 @@ def build_index(
         "seconds": perf_counter() - start,
     }
     return index, stats
-
-
-def _embed_into(
-    index: StoredIndex, chunks: Sequence[Chunk], embedder: Embedder, batch_size: int, console: Console | None
-) -> None:
-    """Embed and upsert batch by batch, so an interrupted build keeps what it finished."""
-    columns = (*Progress.get_default_columns(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("embedding chunks", total=len(chunks))
-        for at in range(0, len(chunks), batch_size):
-            part = chunks[at : at + batch_size]
-            index.add(part, embedder.embed_documents([c.text for c in part]), fingerprint=document_fingerprint(embedder))
-            bar.advance(task, len(part))

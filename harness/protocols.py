@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -213,6 +214,8 @@ def require_collection_tags(name: str, recorded: Mapping[str, Any], wanted: Mapp
     differing = {key: (recorded.get(key), value) for key, value in wanted.items() if recorded.get(key) != value}
     if differing:
         raise FingerprintMismatch(f"collection {name!r} was built with other settings (recorded, asked): {differing}")
+
+
 @runtime_checkable
 class CrossScorer(Protocol):
     """Scores (query, passage) pairs jointly, e.g. a cross-encoder: a reranker or a teacher.
@@ -241,3 +244,20 @@ class RetrievalSystem(Retriever, Protocol):
         ...
 
     def describe(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class EmbeddingEngine(Protocol):
+    """Where corpus embedding runs: in this process, in a local process pool, or on a Ray cluster.
+
+    ``embed`` takes ``(key, text)`` pairs (each key once) and yields finished batches as
+    ``(keys, vectors)`` as soon as they are done, in any order; the vectors are what the embedder's
+    ``embed_documents`` gives for those texts. A key may come back twice after a retried task:
+    callers write idempotently (upserts keyed by chunk id and content hash).
+    """
+
+    def embed(self, items: Sequence[tuple[str, str]], *, batch_size: int) -> Iterator[tuple[list[str], np.ndarray]]: ...
+
+    def describe(self) -> Mapping[str, Any]:
+        """Where it runs and with how many workers, for logs and run cards."""
+        ...

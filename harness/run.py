@@ -315,7 +315,7 @@ def make_run_id(
 
     ``answers`` is the answer stage's fingerprint (generator, prompt template, scorers, judge).
     """
-    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path", "url", "host", "port", "ssl", "token_env", "token_header"}, "cache": {"path"}, "cost": True,
+    where = {"run": {"output"}, "corpus": {"path"}, "store": {"path", "url", "host", "port", "ssl", "token_env", "token_header"}, "cache": {"path"}, "cost": True, "engine": True,
              "embedders": {"__all__": {"model"}}, "datasets": {"__all__": {"path"}}}
     settings = config.model_dump(mode="json", exclude=where)
     key = stable_hash(

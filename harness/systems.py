@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from rich.console import Console
 
@@ -13,7 +13,7 @@ from harness import stages
 from harness.cache import CachedEmbedder, EmbeddingCache
 from harness.config import EmbedderConfig, RunConfig, StoreSection
 from harness.corpus import Corpus
-from harness.errors import RagshiftError
+from harness.embedders import build_adapter, build_recorded, uncached_embedder  # noqa: F401  (the composition root's face)
 from harness.indexing import build_index
 from harness.protocols import Chunker, Embedder, Retriever, VectorStore
 from harness.retrieval import IndexRetriever
@@ -61,46 +61,6 @@ def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) 
     return embedder
 
 
-def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache | None = None) -> Embedder:
-    """The adapter ``spec`` names. ``kind = "degraded"`` wraps the embedder its ``of`` names, served from
-    ``cache`` when given (so the noise is added to cached vectors rather than to a fresh encode);
-    ``kind = "bridged"`` opens a bridge folder, rebuilding both models it records."""
-    from adapters.embedders.factory import build_embedder
-
-    options = spec.adapter_options()
-    if spec.kind == "bridged":
-        from harness.bridge.embedder import load_bridge
-
-        return load_bridge(options["model"], build=build_recorded)
-    if spec.kind == "degraded":
-        inner = build_adapter(config, config.embedder(options.pop("of")), cache)
-        options["inner"] = inner if cache is None else CachedEmbedder(inner, cache)
-    return build_embedder(spec.kind, **options)
-
-
-def build_recorded(record: Mapping[str, Any]) -> Embedder:
-    """A fresh embedder (no cache) from a recorded ``[[embedders]]`` table, as a bridge folder keeps them
-    (a ``degraded`` record holds the record it degrades under ``of``)."""
-    from adapters.embedders.factory import build_embedder
-
-    record = dict(record)
-    if record.get("kind") == "degraded":
-        from harness.testing.degraded import NoisyEmbedder
-
-        return NoisyEmbedder(build_recorded(record["of"]), noise=float(record["noise"]))
-    try:
-        spec = EmbedderConfig.model_validate(record)
-    except ValueError as exc:
-        raise RagshiftError(f"bridge folder records an embedder this version cannot rebuild: {exc}") from None
-    return build_embedder(spec.kind, **spec.adapter_options())
-
-
-def uncached_embedder(config: RunConfig, spec: EmbedderConfig) -> Embedder:
-    """A fresh instance of the configured adapter with no embedding cache anywhere (a degraded one's
-    inner embedder included): what cost measurements time, so every call is real model work."""
-    return build_adapter(config, spec)
-
-
 def open_store(section: StoreSection) -> VectorStore:
     """The store a ``[store]`` section names: Chroma in a folder or on a server (a token is read from
     ``$token_env`` now). Every config-driven open goes through here."""
@@ -116,15 +76,20 @@ def build_system(
     """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever.
 
     A collection that is missing or incomplete is written under the store's write lock (the one
-    ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it."""
+    ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it. The model
+    work runs on the configured ``[engine]`` (this process, a process pool, or Ray)."""
+    from adapters.engines.factory import build_engine
+
     chunker = build_chunker(config)
     store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     stages.enter(f"indexing {corpus.name} with {spec.name}", stages.INDEXING)
+    engine = build_engine(config, spec, embedder, console=console)
     index, stats = build_index(
         corpus, chunker=chunker, embedder=embedder, store=store, console=console,
         lock=lambda name: store.write_lock(name, wait=wait, what=f"eval {spec.name}: {name}"),
+        batch_size=config.engine.batch_size, engine=engine,
     )
     timings = {"index": time.perf_counter() - t0}
     retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)

@@ -76,6 +76,14 @@ class SentenceTransformerEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, query=False)
 
+    def start_pool(self, devices: Sequence[str]) -> dict[str, Any]:
+        """sentence-transformers' multi-process pool: one copy of this model per device ("cpu", "cuda:1", ...)."""
+        return self._load().start_multi_process_pool(list(devices))
+
+    def embed_documents_in_pool(self, texts: Sequence[str], pool: dict[str, Any], *, chunk_size: int | None = None) -> np.ndarray:
+        """``embed_documents`` with the texts split into ``chunk_size`` pieces over ``pool``'s processes."""
+        return self._encode(texts, query=False, pool=pool, chunk_size=chunk_size)
+
     def parameter_bytes(self) -> int:
         """Bytes of the model's parameters and buffers as loaded (loads the model if it is not yet)."""
         model = self._load()
@@ -119,7 +127,7 @@ class SentenceTransformerEmbedder:
             "fingerprint": self.fingerprint(),
         }
 
-    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], *, query: bool, **pool_options: Any) -> np.ndarray:
         model = self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -132,6 +140,7 @@ class SentenceTransformerEmbedder:
             show_progress_bar=self.show_progress,
             convert_to_numpy=True,
             normalize_embeddings=self.normalize,
+            **pool_options,
         )
         return np.asarray(vectors, dtype=np.float32)
 

@@ -1,5 +1,10 @@
 """Full fine-tuning with ``SentenceTransformerTrainer``: per-epoch train/dev evaluation, best-by-dev
-checkpoint, resumable from the last checkpoint, reproducible with a fixed seed on CPU."""
+checkpoint, resumable from the last checkpoint, reproducible with a fixed seed on CPU.
+
+Launched by ``torchrun`` or ``accelerate launch`` it trains data-parallel (DDP: gloo on CPUs, NCCL
+on GPUs): each rank gets its own conflict-free batches, MNRL gathers the other ranks' embeddings as
+extra in-batch negatives (``gather_across_devices``), the evaluator's dev score is broadcast so every
+rank keeps the same best checkpoint, and only rank 0 writes checkpoints and the model."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accelerate import PartialState
 from datasets import Dataset
 from rich.console import Console
 from sentence_transformers import SentenceTransformer
@@ -28,6 +34,7 @@ from adapters.training.sampler import conflict_free
 from harness.errors import ConfigError
 from harness.finetune.config import IN_BATCH, FinetuneConfig
 from harness.finetune.curves import DEV_KEY
+from harness.finetune.distributed import world_size
 from harness.finetune.data import TrainingSet
 from harness.finetune.evalsets import EvalSets
 from harness.progress import progress_bar
@@ -44,6 +51,13 @@ class TrainOutcome:
     best_checkpoint: str | None
 
 
+def _use_cpu() -> bool:
+    """CPU unless a distributed launch has GPUs to spread over (one process runs on CPU: reproducible)."""
+    import torch
+
+    return not (world_size() > 1 and torch.cuda.is_available())
+
+
 def build_loss(cfg: FinetuneConfig, model: SentenceTransformer):
     """sentence-transformers' own loss for ``cfg.loss``, wrapped in MatryoshkaLoss when dims are set."""
     loss = _base_loss(cfg, model)
@@ -57,7 +71,7 @@ def build_loss(cfg: FinetuneConfig, model: SentenceTransformer):
 
 def _base_loss(cfg: FinetuneConfig, model: SentenceTransformer):
     if cfg.loss == "mnrl":
-        return losses.MultipleNegativesRankingLoss(model)
+        return losses.MultipleNegativesRankingLoss(model, gather_across_devices=world_size() > 1)
     if cfg.loss == "cached-mnrl":
         return losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=cfg.mini_batch_size)
     if cfg.loss in ("gist", "cached-gist"):
@@ -148,8 +162,9 @@ def _arguments(
         save_total_limit=1,
         report_to="none",
         disable_tqdm=True,
-        use_cpu=True,
+        use_cpu=_use_cpu(),
         dataloader_num_workers=0,
+        dataloader_drop_last=world_size() > 1,  # what transformers sets (with a notice) under DDP anyway
     )
 
 
@@ -165,6 +180,8 @@ def train_full(
 ) -> TrainOutcome:
     """Train into ``work_dir/checkpoints``; save the kept (best-by-dev, else last) model to ``work_dir/model``."""
     checkpoints = work_dir / CHECKPOINTS
+    if world_size() > 1:  # rank 0 prepared work_dir (harness.finetune.run): wait for it before reading
+        PartialState(cpu=_use_cpu()).wait_for_everyone()
     last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
     with _no_hf_progress():
         model = load_model(cfg.base_model, max_seq_length=cfg.max_seq_length)
@@ -182,7 +199,8 @@ def train_full(
         trainer.remove_callback(PrinterCallback)
         trainer.train(resume_from_checkpoint=last)
         final = work_dir / "model"
-        trainer.model.save(str(final), create_model_card=False)
+        if trainer.is_world_process_zero():
+            trainer.model.save(str(final), create_model_card=False)
     return TrainOutcome(
         model_dir=final,
         log_history=list(trainer.state.log_history),

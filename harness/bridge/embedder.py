@@ -92,7 +92,7 @@ def load_bridge(
     build: Callable[[Mapping[str, Any]], Embedder] | None = None,
 ) -> BridgedEmbedder:
     """Open a bridge folder. ``old`` / ``new`` default to ``build(record)`` of the folder's records (the
-    composition root's ``harness.systems.build_recorded``); either way each must have the fingerprint
+    composition root's ``harness.embedders.build_recorded``); either way each must have the fingerprint
     recorded at fitting time (``FingerprintMismatch`` otherwise)."""
     folder = Path(folder)
     record = read_record(folder)

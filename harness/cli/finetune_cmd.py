@@ -35,6 +35,10 @@ def finetune_command(
         base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
         inputs = finetune_inputs(cfg)
         result = run_finetune(settings, corpus, base=base, output=output, console=console(), **inputs)
+    from harness.finetune.distributed import is_main
+
+    if not is_main():  # under torchrun / accelerate launch rank 0 reports
+        return
     if result.leakage["overridden"]:
         console().print("[bold red]leakage override: this model was trained on data overlapping the eval split[/]")
     console().print(f"[bold green]model directory[/]: {result.output}")

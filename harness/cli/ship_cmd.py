@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -16,12 +17,20 @@ ALIAS = typer.Option("production", "--alias", "-a", help="The alias an app opens
 WAIT = typer.Option(0.0, "--wait", help="Seconds to wait for another writer to finish (default: fail at once).")
 
 
+class Engine(str, Enum):
+    """Where ``reindex`` runs the model (``[engine] kind``)."""
+
+    local = "local"
+    ray = "ray"
+
+
 @app.command("reindex")
 def reindex_command(
     config: Path = CONFIG,
     embedder: str | None = EMBEDDER,
     collection: str | None = typer.Option(None, "--collection", help="Target collection (default: named by corpus, chunker, model)."),
-    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Chunks embedded and written per batch."),
+    batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="Chunks embedded and written per batch (default: [engine] batch_size, 64)."),
+    engine: Engine | None = typer.Option(None, "--engine", help="Where the model runs (default: [engine] kind): local, or ray (an actor pool on a Ray cluster)."),
     wait: float = WAIT,
 ) -> None:
     """Re-embed the corpus with one embedder into its own collection: only new or changed chunks, resumable."""
@@ -32,7 +41,7 @@ def reindex_command(
         from harness.shipping.reindex_job import run_reindex
 
         result = run_reindex(load_checked(config), embedder, collection=collection, batch_size=batch_size,
-                             wait=wait, console=console())
+                             engine=engine.value if engine else None, wait=wait, console=console())
     console().print(f"collection [bold]{result.collection}[/] is complete")
 
 

@@ -24,6 +24,7 @@ from harness.errors import ConfigError
 from harness.finetune.card import read_record, write_card
 from harness.finetune.config import FinetuneConfig
 from harness.finetune.curves import Curves
+from harness.finetune.distributed import is_main, world_size
 from harness.finetune.data import TrainingSet, build_training_set
 from harness.finetune.evalsets import EvalSets, build_eval_sets, sample_queries, split_dev
 from harness.finetune.leakage import LeakageReport, QueryItem, find_leakage, guard, write_manifest
@@ -83,7 +84,7 @@ def run_finetune(
     ``max_drop`` its default budget (``[policy] max_drop``). ``teacher`` / ``generator`` default to
     the ones ``[finetune.teacher]`` / ``[finetune.sources.generated]`` describe.
     """
-    console = console or Console(quiet=True)
+    console = console if console is not None and is_main() else Console(quiet=True)
     output = Path(output or cfg.output)
     stages.enter(f"preparing the fine-tune of {cfg.base_model} (leakage check, hard negatives)",
                  f"the embedding cache; {output} is unchanged")
@@ -108,10 +109,11 @@ def run_finetune(
         generator = _build_generator(sources, cache_dir or output.parent)
     if cfg.forgetting is not None:
         max_drop = cfg.forgetting.max_drop if cfg.forgetting.max_drop is not None else max_drop
+    ddp = {"world_size": world_size()} if world_size() > 1 else {}  # several processes: another effective batch
     recipe_fp = stable_hash(
         {
             "recipe": cfg.recipe(), "corpus": corpus.fingerprint, "dropped": sorted(dropped),
-            **_parts(cfg, teacher=teacher, generator=generator, general=general, max_drop=max_drop),
+            **_parts(cfg, teacher=teacher, generator=generator, general=general, max_drop=max_drop), **ddp,
         }
     )
     done = read_record(output) if cfg.resume and output.is_dir() else None
@@ -149,13 +151,14 @@ def run_finetune(
         console.print(f"[bold yellow]warning:[/] {flag}")
     model_dir = outcome.model_dir
     forgetting = None
-    if cfg.forgetting is not None:
+    if cfg.forgetting is not None and is_main():  # under DDP rank 0 alone mixes and writes the weights
         t0 = time.perf_counter()
         forgetting = _forgetting(cfg, model_dir, eval_sets, base, general, max_drop)
         timings["forgetting"] = time.perf_counter() - t0
         console.print(_describe_choice(forgetting))
-    items = QueryItem.from_corpus(corpus, train + dev) + pseudo.items()
-    write_manifest(model_dir, items, threshold=cfg.near_duplicate)
+    if is_main():
+        items = QueryItem.from_corpus(corpus, train + dev) + pseudo.items()
+        write_manifest(model_dir, items, threshold=cfg.near_duplicate)
     timings["total"] = time.perf_counter() - started
     record = {
         "name": output.name,
@@ -163,7 +166,7 @@ def run_finetune(
         "corpus": {"name": corpus.name, "fingerprint": corpus.fingerprint, "source": corpus.source},
         "base_fingerprint": base.fingerprint(),
         "recipe_fingerprint": recipe_fp,
-        "fingerprint": _weights_fingerprint(model_dir),
+        "fingerprint": _weights_fingerprint(model_dir) if is_main() else None,  # rank 0 saved the model
         "training_set": summary,
         "train_queries": len(train),
         "dev_queries": len(dev),
@@ -176,8 +179,11 @@ def run_finetune(
         **({"teacher": dict(teacher.describe())} if teacher is not None else {}),
         **({"generator": dict(generator.describe())} if generator is not None else {}),
         **({"forgetting": forgetting.to_json()} if forgetting is not None else {}),
+        **ddp,
         **extra,
     }
+    if not is_main():  # under DDP only rank 0 writes
+        return FinetuneResult(output, record)
     write_card(model_dir, record)
     final = _publish(model_dir, output)
     if not cfg.keep_checkpoints:
@@ -377,8 +383,11 @@ def _weights_fingerprint(model_dir: Path) -> str:
 
 
 def _work_dir(output: Path, recipe_fp: str, *, resume: bool) -> Path:
-    """``.<name>.partial`` beside ``output``; reused only when it holds the same recipe and ``resume``."""
+    """``.<name>.partial`` beside ``output``; reused only when it holds the same recipe and ``resume``.
+    Prepared by rank 0 only (the trainer makes the other ranks wait for it before reading checkpoints)."""
     work = output.parent / f".{output.name}.partial"
+    if not is_main():
+        return work
     recipe_file = work / RECIPE
     same = recipe_file.is_file() and json.loads(recipe_file.read_text(encoding="utf-8")).get("recipe") == recipe_fp
     if work.exists() and not (resume and same):

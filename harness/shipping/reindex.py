@@ -2,14 +2,17 @@
 
 Batches are written as they are embedded, so a killed run keeps every finished batch and a rerun
 continues where it stopped (upserts by chunk id: nothing is duplicated). Chunks that left the corpus
-are removed. Progress shows throughput and an ETA.
+are removed. Progress shows throughput and an ETA. The model work runs in an ``EmbeddingEngine``:
+``LocalEngine`` here, a process pool or a Ray cluster from ``adapters/engines``; the embedding
+cache, the writes and the progress stay in this process whatever the engine.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 from rich.console import Console
@@ -18,8 +21,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from harness.cache import CachedEmbedder
+from harness.errors import RagshiftError
 from harness.fingerprint import text_hash
-from harness.protocols import Embedder, document_fingerprint
+from harness.protocols import Embedder, EmbeddingEngine, VectorIndex, document_fingerprint
 from harness.types import Chunk
 
 
@@ -82,43 +87,129 @@ def reindex(
     batch_size: int = 64,
     console: Console | None = None,
     after_batch: Callable[[int], None] | None = None,
+    engine: EmbeddingEngine | None = None,
 ) -> ReindexStats:
     """Bring ``target`` to exactly ``chunks`` embedded by ``embedder``; return what was done.
 
-    ``after_batch`` (a callable taking the number of chunks written so far) runs after each batch:
-    the place to renew a lock lease or report progress elsewhere.
+    ``engine`` runs the model work (default: this process); ``after_batch`` (a callable taking the
+    number of chunks written so far) runs after each batch: the place to renew a lock lease.
     """
-    console = console or Console(quiet=True)
     started = time.perf_counter()
-    fingerprint = document_fingerprint(embedder)
     plan = Plan.of(chunks, target.hashes())
-    hits_before = getattr(embedder, "hits", 0)
     if plan.remove:
         target.remove(list(plan.remove))
-    done = 0
-    t0 = time.perf_counter()
-    with _progress(console) as bar:
-        task = bar.add_task("re-embedding", total=len(plan.embed))
-        for at in range(0, len(plan.embed), batch_size):
-            part = plan.embed[at : at + batch_size]
-            target.add(part, embedder.embed_documents([c.text for c in part]), fingerprint=fingerprint)
-            done += len(part)
-            bar.advance(task, len(part))
-            if not console.is_terminal and not console.quiet:
-                _log_line(console, done, len(plan.embed), time.perf_counter() - t0)
-            if after_batch is not None:
-                after_batch(done)
-    embed_s = time.perf_counter() - t0
-    stats = ReindexStats(
+    written = embed_into(
+        target, plan.embed, embedder, engine=engine, batch_size=batch_size, console=console, after_batch=after_batch, log=True
+    )
+    return ReindexStats(
         chunks=len(chunks),
         unchanged=plan.unchanged,
         embedded=len(plan.embed),
         removed=len(plan.remove),
         seconds=round(time.perf_counter() - started, 3),
-        chunks_per_second=round(len(plan.embed) / embed_s, 2) if plan.embed and embed_s > 0 else None,
+        chunks_per_second=round(len(plan.embed) / written.seconds, 2) if plan.embed and written.seconds > 0 else None,
+        from_cache=written.from_cache,
     )
-    hits = getattr(embedder, "hits", None)  # a CachedEmbedder counts what it served without the model
-    return replace(stats, from_cache=hits - hits_before) if isinstance(hits, int) else stats
+
+
+class LocalEngine:
+    """The embedder's own ``embed_documents``, one batch after another in this process."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed(self, items: Sequence[tuple[str, str]], *, batch_size: int) -> Iterator[tuple[list[str], np.ndarray]]:
+        for at in range(0, len(items), batch_size):
+            part = items[at : at + batch_size]
+            yield [key for key, _ in part], self.embedder.embed_documents([text for _, text in part])
+
+    def describe(self) -> Mapping[str, Any]:
+        return {"engine": "local", "processes": 1}
+
+
+@dataclass(frozen=True)
+class Written:
+    chunks: int
+    from_cache: int
+    """Chunks whose vector the embedding cache already held (no model work)."""
+    seconds: float
+
+
+def embed_into(
+    target: VectorIndex | ReindexTarget,
+    chunks: Sequence[Chunk],
+    embedder: Embedder,
+    *,
+    engine: EmbeddingEngine | None = None,
+    batch_size: int = 64,
+    console: Console | None = None,
+    after_batch: Callable[[int], None] | None = None,
+    log: bool = False,
+) -> Written:
+    """Write a vector for every chunk into ``target`` in batches, each as soon as it is ready.
+
+    With a ``CachedEmbedder`` the cache is read here first and only texts it lacks go to ``engine``
+    (each distinct text once); every batch the engine returns is stored in the cache and the target
+    together. Writes are upserts by chunk id carrying the content hash, so a batch that arrives twice
+    (a retried task) changes nothing, and a killed run keeps every batch written before it died.
+    ``log`` prints a plain line per batch when the console is not a terminal (CI logs, pipes).
+    """
+    console = console or Console(quiet=True)
+    fingerprint = document_fingerprint(embedder)
+    cache = embedder.cache if isinstance(embedder, CachedEmbedder) else None
+    engine = engine or LocalEngine(embedder.inner if isinstance(embedder, CachedEmbedder) else embedder)
+    by_hash: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_hash.setdefault(text_hash(chunk.text), []).append(chunk)
+    done, from_cache, t0 = 0, 0, time.perf_counter()
+
+    def write(hashes: Sequence[str], vectors: np.ndarray) -> int:
+        nonlocal done
+        rows = [(chunk, vector) for h, vector in zip(hashes, vectors) for chunk in by_hash[h]]
+        target.add([c for c, _ in rows], np.stack([v for _, v in rows]).astype(np.float32), fingerprint=fingerprint)
+        done += len(rows)
+        bar.advance(task, len(rows))
+        if log and not console.is_terminal and not console.quiet:
+            _log_line(console, done, len(chunks), time.perf_counter() - t0)
+        if after_batch is not None:
+            after_batch(done)
+        return len(rows)
+
+    with _progress(console) as bar:
+        task = bar.add_task("re-embedding" if log else "embedding chunks", total=len(chunks))
+        pending = dict.fromkeys(by_hash)
+        if cache is not None:
+            keys = list(by_hash)
+            for at in range(0, len(keys), batch_size):
+                found = cache.get(fingerprint, "d", keys[at : at + batch_size])
+                if found:
+                    from_cache += write(list(found), np.stack(list(found.values())))
+                    for h in found:
+                        del pending[h]
+        items = [(h, by_hash[h][0].text) for h in pending]
+        with closing(engine.embed(items, batch_size=batch_size)) as batches:
+            for keys, vectors in batches:
+                vectors = np.asarray(vectors, dtype=np.float32)
+                if len(keys) != len(vectors):
+                    raise RagshiftError(f"embedding engine returned {len(vectors)} vectors for {len(keys)} texts")
+                fresh = [i for i, h in enumerate(keys) if h in pending]
+                if not fresh:
+                    continue  # a retried batch whose vectors are already written
+                hashes, vectors = [keys[i] for i in fresh], vectors[fresh]
+                if cache is not None:
+                    cache.put(fingerprint, "d", hashes, vectors)
+                write(hashes, vectors)
+                for h in hashes:
+                    pending.pop(h, None)
+    if pending:
+        raise RagshiftError(
+            f"the embedding engine returned no vector for {len(pending)} of {len(by_hash)} texts; "
+            "what it returned is written: run again to embed the rest"
+        )
+    if isinstance(embedder, CachedEmbedder):  # keep its counters true: run cards report them
+        embedder.hits += from_cache
+        embedder.misses += len(chunks) - from_cache
+    return Written(len(chunks), from_cache, time.perf_counter() - t0)
 
 
 class _Rate(ProgressColumn):

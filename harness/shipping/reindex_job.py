@@ -32,16 +32,23 @@ def run_reindex(
     embedder_name: str | None = None,
     *,
     collection: str | None = None,
-    batch_size: int = 64,
+    batch_size: int | None = None,
+    engine: str | None = None,
     wait: float = 0.0,
     console: Console | None = None,
 ) -> ReindexResult:
     """Embed what the serving collection lacks (new or changed chunks), drop what left the corpus,
-    then mark it complete with the chunk count and corpus fingerprint ``promote`` checks."""
+    then mark it complete with the chunk count and corpus fingerprint ``promote`` checks.
+
+    ``engine`` ("local" | "ray") and ``batch_size`` override the config's ``[engine]`` section.
+    """
+    from adapters.engines.factory import build_engine
     from harness.corpus import load_section
     from harness.systems import build_chunker, load_embedder, open_store
 
     console = console or Console(quiet=True)
+    if engine is not None:
+        config = config.model_copy(update={"engine": config.engine.model_copy(update={"kind": engine})})
     spec = col.config_spec(config, embedder_name)
     corpus = load_section(config.corpus)  # documents only: re-embedding needs no queries, qrels or answers
     if corpus.skipped_empty:
@@ -60,10 +67,17 @@ def run_reindex(
         index.update_tags({MODEL: model_tag(spec), col.COMPLETE: False})
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
         stages.enter(f"reindex of {name}", f"every batch written to {name} so far (not marked complete); rerun `ragshift reindex` to continue")
-        stats = reindex(chunks, embedder, index, batch_size=batch_size, console=console, after_batch=lambda _: renew())
+        embedding_engine = build_engine(config, spec, embedder, console=console)
+        stats = reindex(
+            chunks, embedder, index, batch_size=batch_size or config.engine.batch_size, console=console,
+            after_batch=lambda _: renew(), engine=embedding_engine,
+        )
         tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
         if stats.chunks_per_second and not stats.from_cache:  # a model throughput, not cache reads
             tags[col.RATE] = stats.chunks_per_second
         index.update_tags(tags)
+    where = embedding_engine.describe()
+    if where != {"engine": "local", "processes": 1} and stats.embedded > (stats.from_cache or 0):
+        console.print(f"engine {where['engine']}: " + ", ".join(f"{k}={v}" for k, v in where.items() if k != "engine"))
     console.print(f"[bold green]done[/]: {stats.describe()}")
     return ReindexResult(name, fingerprint, stats)

@@ -1,0 +1,27 @@
+"""A picklable description of an embedder that a worker builds for itself (never a pickled model)."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from harness.config import RunConfig
+from harness.protocols import Embedder
+
+
+@dataclass(frozen=True)
+class EmbedderRecipe:
+    """The ``[[embedders]]`` entry ``name`` of ``config``, built through the embedder factory."""
+
+    config: RunConfig
+    name: str
+
+    def build(self, *, device: str | None = None) -> Embedder:
+        """A fresh, uncached instance; ``device`` ("cuda", "cpu") where the adapter takes one."""
+        from adapters.embedders.factory import BUILDERS, build_embedder
+        from harness.embedders import build_adapter
+
+        spec = self.config.embedder(self.name)
+        if device is None or "device" not in inspect.signature(BUILDERS[spec.kind]()).parameters:
+            return build_adapter(self.config, spec)
+        return build_embedder(spec.kind, **spec.adapter_options(), device=device)
