@@ -120,10 +120,11 @@ def vectors(config) -> dict:
     import numpy as np
 
     from harness.shipping import collections as col
+    from harness.systems import open_store
 
-    store = col.open_store(config.store)
+    store = open_store(config.store)
     (info,) = [c for c in col.list_collections(store) if c.name.startswith("rsx-")]
-    got = col.existing(store, info.name).collection.get(include=["embeddings"])
+    got = store.open(info.name).collection.get(include=["embeddings"])
     return dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
 
 

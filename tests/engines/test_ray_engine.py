@@ -27,6 +27,7 @@ from harness.testing.engines import CONTRACT_VOCABULARY, EmbeddingEngineContract
 from harness.testing.embedders import KeywordEmbedder
 from tests.engines.ray_helpers import SlowRecipe
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
+from harness.systems import open_store
 
 pytestmark = pytest.mark.slow
 TWO_ACTORS = EngineSection(kind="ray", num_actors=2, cpus_per_actor=0.5)
@@ -37,9 +38,9 @@ def ship_config(root: Path):
 
 
 def collection_contents(config) -> dict[str, tuple]:
-    store = col.open_store(config.store)
+    store = open_store(config.store)
     (info,) = [c for c in col.list_collections(store) if c.name.startswith("rsx-")]
-    got = col.existing(store, info.name).collection.get(include=["embeddings", "documents", "metadatas"])
+    got = store.open(info.name).collection.get(include=["embeddings", "documents", "metadatas"])
     rows = zip(got["ids"], got["embeddings"], got["documents"], got["metadatas"])
     return {i: (np.asarray(e, dtype=np.float32).tobytes(), d, m) for i, e, d, m in rows}, info
 
@@ -94,7 +95,7 @@ def test_ray_gives_the_local_engines_vectors_cache_keys_and_collection(tmp_path,
     assert (b.stats.embedded, b.stats.from_cache) == (len(WORDS), 0)
     (rows_a, info_a), (rows_b, info_b) = collection_contents(local), collection_contents(distributed)
     assert rows_a == rows_b and len(rows_b) == len(WORDS)  # same ids, vector bytes, texts, hashes
-    assert info_a.metadata[col.COMPLETE] is info_b.metadata[col.COMPLETE] is True
+    assert info_a.tags[col.COMPLETE] is info_b.tags[col.COMPLETE] is True
     assert cache_rows(local) == cache_rows(distributed) and len(cache_rows(distributed)) == len(WORDS)
 
 
@@ -114,7 +115,7 @@ def test_an_actor_killed_mid_run_still_ends_in_an_exact_complete_collection(tmp_
     assert result.stats.embedded == len(WORDS)
     rows, info = collection_contents(config)
     assert {i: m[HASH_KEY] for i, (_, _, m) in rows.items()} == expected_hashes(config)  # nothing lost, nothing stale
-    assert info.count == len(WORDS) and info.metadata[col.COMPLETE] is True
+    assert info.count == len(WORDS) and info.tags[col.COMPLETE] is True
 
 
 def test_an_interrupted_ray_job_reruns_only_the_missing_chunks(tmp_path, ray_cluster, monkeypatch):
@@ -133,7 +134,7 @@ def test_an_interrupted_ray_job_reruns_only_the_missing_chunks(tmp_path, ray_clu
         run_reindex(config, "keywords", batch_size=4)
     _, info = collection_contents(config)
     written = info.count
-    assert info.metadata[col.COMPLETE] is False and 12 <= written < len(WORDS)
+    assert info.tags[col.COMPLETE] is False and 12 <= written < len(WORDS)
 
     watched = []
     slow_ray_engine(monkeypatch, pids, delay=0.0, wrap=lambda e: watched.append(Watched(e)) or watched[-1])
@@ -142,7 +143,7 @@ def test_an_interrupted_ray_job_reruns_only_the_missing_chunks(tmp_path, ray_clu
     assert (again.stats.embedded, again.stats.unchanged) == (len(WORDS) - written, written)
     rows, info = collection_contents(config)
     assert {i: m[HASH_KEY] for i, (_, _, m) in rows.items()} == expected_hashes(config)
-    assert info.count == len(WORDS) and info.metadata[col.COMPLETE] is True
+    assert info.count == len(WORDS) and info.tags[col.COMPLETE] is True
 
 
 def expected_hashes(config) -> dict[str, str]:
