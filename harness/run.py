@@ -58,15 +58,17 @@ def run_eval(
     allow_leakage: bool = False,
     extras: Mapping[str, Any] | None = None,
     wait: float = 0.0,
+    cross_scorers: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Evaluate every configured embedder on the same queries of every dataset; publish atomically.
+    """Evaluate every configured system (each embedder's dense one, then ``[[systems]]``) on the same queries of every dataset; publish atomically.
 
     A model trained by ragshift is refused on queries that overlap its training queries unless
     ``allow_leakage`` (the report then says so in red). ``extras`` go into the run card as they are
     (e.g. ``training`` records and ``training_curves`` of fine-tuned systems). A collection that must
     be written is written under the store's write lock, waiting up to ``wait`` seconds for it.
+    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (instead of loading one).
     """
-    from harness.systems import build_system, load_embedder
+    from harness.systems import SystemBuilder
 
     console = console or Console(quiet=True)
     timings: dict[str, float] = {}
@@ -89,10 +91,10 @@ def run_eval(
     systems: dict[str, Any] = {}
     cost: dict[str, Any] = {}
     baseline_store: tuple[str | None, Callable[[], set[str]] | None] | None = None
-    for spec in config.embedders:
-        embedder = load_embedder(config, spec, console=console)
+    builder = SystemBuilder(config, console=console, wait=wait, cross_scorers=cross_scorers)
+    for spec in config.all_systems:
         for ds in datasets:
-            system = build_system(config, spec, embedder, ds.corpus, console=console, wait=wait)
+            system = builder.build(spec.name, ds.corpus)
             stages.enter(f"scoring {ds.name} with {spec.name}", stages.SCORING)
             t0 = time.perf_counter()
             hits = system.retriever.retrieve(ds.queries, k=config.metrics.depth)
@@ -106,9 +108,9 @@ def run_eval(
                 timings[f"{prefix}.answers"] = time.perf_counter() - t0
             rows.extend(scored)
             systems.setdefault(spec.name, {**system.describe(), "indexes": {}})["indexes"][ds.name] = system.index_info
-            if ds is datasets[0] and config.cost.enabled:
-                cost[spec.name] = measure_system_cost(config, spec, system, ds, console)
-            if ds is datasets[0] and spec.name == config.baseline:
+            if ds is datasets[0] and config.cost.enabled and spec.kind == "dense" and spec.embedder is not None:
+                cost[spec.name] = measure_system_cost(config, config.embedder(spec.embedder), system, ds, console, name=spec.name)
+            if ds is datasets[0] and spec.name == config.baseline and system.embedder is not None:
                 baseline_store = (system.index_info.get("collection"), system.collections)
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     if rollback and systems.get(config.baseline):
@@ -160,7 +162,7 @@ def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool
 
 
 def measure_system_cost(
-    config: RunConfig, spec: EmbedderConfig, system: System, ds: Dataset, console: Console
+    config: RunConfig, spec: EmbedderConfig, system: System, ds: Dataset, console: Console, *, name: str | None = None
 ) -> dict[str, Any]:
     """Run-card ``cost[<system>]``: latency, throughput and memory of a fresh uncached instance of the
     embedder on a small sample of ``ds`` (see ``harness.cost``), next to how its index was built."""
@@ -193,7 +195,7 @@ def measure_system_cost(
     q, e, m = figures["query_encode"], figures["corpus_encode"], figures["memory"]
     latency = figures.get("query_latency") or {}
     console.print(
-        f"cost [bold]{escape(spec.name)}[/]: query encode p50 {q['p50_ms']:.1f} ms / p95 {q['p95_ms']:.1f} ms, "
+        f"cost [bold]{escape(name or spec.name)}[/]: query encode p50 {q['p50_ms']:.1f} ms / p95 {q['p95_ms']:.1f} ms, "
         f"query p50 {latency.get('p50_ms', float('nan')):.1f} ms, {e['chunks_per_s']:.1f} chunks/s, "
         f"peak +{m['peak_above_before_mb']:.0f} MB [dim](uncached, {q['n']} queries, {e['chunks']} chunks)[/]"
     )
@@ -295,8 +297,8 @@ def describe_answers(stage: AnswerStage, rows: Sequence[Row]) -> dict[str, Any]:
 
 
 def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
-    """Baseline vs every other embedder, when there are two or more."""
-    if len(config.embedders) < 2:
+    """Baseline vs every other system, when there are two or more."""
+    if len(config.all_systems) < 2:
         return None
     from harness.compare.configured import compare_configured
 
@@ -313,7 +315,7 @@ def make_run_id(
     ``answers`` is the answer stage's fingerprint (generator, prompt template, scorers, judge).
     """
     where = {"run": {"output"}, "corpus": {"path"}, "store": {"path", "url", "host", "port", "ssl", "token_env", "token_header"}, "cache": {"path"}, "cost": True,
-             "embedders": {"__all__": {"model"}}, "datasets": {"__all__": {"path"}}}
+             "embedders": {"__all__": {"model"}}, "systems": {"__all__": {"cross_encoder"}}, "datasets": {"__all__": {"path"}}}
     settings = config.model_dump(mode="json", exclude=where)
     key = stable_hash(
         {
