@@ -16,6 +16,8 @@ from harness import stages
 from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
 from harness.config import EmbedderConfig, RunConfig
 from harness.datasets import Dataset, load_dataset
+from harness.diagnosis import POOL_DEPTH, Pool
+from harness.diagnosis import summarize as summarize_diagnosis
 from harness.fingerprint import stable_hash
 from harness.metrics.rows import rows_from_hits
 from harness.rundir import RUN_CARD, StagedRun
@@ -24,6 +26,8 @@ from harness.types import Hit, Row
 if TYPE_CHECKING:
     from harness.systems import System
 
+JUDGING = "judging"
+"""Run-folder sub-folder of the judging sheet (sheet.jsonl, sheet.html)."""
 VERSIONED = (
     "ragshift", "torch", "sentence-transformers", "transformers", "llama-index-core",
     "llama-index-vector-stores-chroma", "chromadb", "ir-measures", "pytrec-eval-terrier", "numpy", "scipy",
@@ -92,6 +96,7 @@ def run_eval(
     cost: dict[str, Any] = {}
     baseline_store: tuple[str | None, Callable[[], set[str]] | None] | None = None
     builder = SystemBuilder(config, console=console, wait=wait, cross_scorers=cross_scorers)
+    pools = {ds.name: Pool(ds.name, ds.queries, ds.corpus.qrels, ds.corpus.documents) for ds in datasets}
     for spec in config.all_systems:
         for ds in datasets:
             system = builder.build(spec.name, ds.corpus)
@@ -100,6 +105,9 @@ def run_eval(
             hits = system.retriever.retrieve(ds.queries, k=config.metrics.depth)
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
             timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
+            pools[ds.name].add(spec.name, hits)
+            if spec.kind in ("dense", "bm25") and config.metrics.depth < POOL_DEPTH:
+                pools[ds.name].add_deep(system.retriever.retrieve(ds.queries, k=POOL_DEPTH))
             timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
             scored = mark_seen(score_rows(spec.name, ds, hits, config), seen.get(ds.name))
             if stage is not None:
@@ -137,12 +145,14 @@ def run_eval(
         "versions": versions(),
         "timings": timings,
         "leakage": leakage,
+        "diagnosis": summarize_diagnosis(list(pools.values())),
         **({"cost": cost} if cost else {}),
         "rollback": rollback,
         **({"answers": describe_answers(stage, rows)} if stage is not None else {}),
         **(extras or {}),
     }
-    return publish(config, run_id, rows, run_card, comparison, output=output)
+    sheet = [item for pool in pools.values() for item in pool.sheet()]
+    return publish(config, run_id, rows, run_card, comparison, output=output, sheet=sheet)
 
 
 def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool) -> dict[str, Any]:
@@ -338,8 +348,10 @@ def publish(
     comparison: Any,
     *,
     output: Path | None,
+    sheet: Sequence[Mapping[str, Any]] | None = None,
 ) -> RunResult:
-    """Write rows, run card and reports into a staging folder, then rename it into place."""
+    """Write rows, run card, reports and the judging sheet (``judging/``, when given) into a staging
+    folder, then rename it into place."""
     from harness.report import build_report, write_report
 
     stages.enter(f"publishing {run_id}", "the earlier run folder of this run id, if any; the staging folder is removed")
@@ -348,6 +360,12 @@ def publish(
         staged.write_rows(rows)
         staged.write_json(RUN_CARD, run_card)
         write_report(staged.path, build_report(rows, run_card, comparison))
+        if sheet is not None:
+            from harness.judging import sheet_texts
+            from harness.report import write_atomic
+
+            for name, text in sheet_texts([dict(i) for i in sheet], title=f"judging sheet of {run_id}").items():
+                write_atomic(staged.path / JUDGING / name, text)
         final = staged.publish()
     except BaseException:
         staged.discard()
