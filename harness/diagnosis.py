@@ -101,3 +101,30 @@ def summarize(pools: Sequence[Pool]) -> dict[str, Any]:
         "queries": {p.dataset: len(p.queries) for p in pools},
         "unjudged_pooled": sum(len(p.sheet()) for p in pools),
     }
+
+
+def describe(diagnosis: Mapping[str, Any] | None, *, listed: int = 10) -> list[str]:
+    """Plain sentences for the reports: judged@10 per system, unreachable queries, the sheet."""
+    if not diagnosis:
+        return []
+    at = diagnosis.get("judged_at", JUDGED_AT)
+    lines = []
+    for dataset, per in (diagnosis.get("judged") or {}).items():
+        shares = ", ".join(f"{s} {v:.0%}" for s, v in per.items() if v is not None)
+        lines.append(f"judged@{at} on {dataset} (share of the top {at} with a qrels judgment): {shares}")
+    lows = [s for per in (diagnosis.get("judged") or {}).values() for s, v in per.items() if v is not None and v < 0.5]
+    if lows:
+        lines.append(f"low judged@{at} ({', '.join(dict.fromkeys(lows))}): the qrels have holes that bias against these systems; judge the sheet")
+    unreachable = diagnosis.get("unreachable") or []
+    total = sum((diagnosis.get("queries") or {}).values())
+    depth = diagnosis.get("pool_depth", POOL_DEPTH)
+    lines.append(f"unreachable queries (no relevant document in any system's top {depth}): {len(unreachable)} of {total}")
+    for u in unreachable[:listed]:
+        lines.append(f"unreachable {u['qid']} ({u['likely']}): {u['query'][:80]!r}, relevant {', '.join(u['relevant'])}")
+    if len(unreachable) > listed:
+        lines.append(f"... and {len(unreachable) - listed} more (summary.json run_card.diagnosis)")
+    lines.append(
+        f"judging sheet: {diagnosis.get('unjudged_pooled', 0)} unjudged documents pooled from the systems' top {SHEET_DEPTH} "
+        "in judging/sheet.jsonl and judging/sheet.html; merge verdicts with `ragshift judge merge`"
+    )
+    return lines

@@ -25,4 +25,4 @@ def merge_command(
     with fail_on_user_error(f"merging {sheet} into {qrels}", "the qrels file as it was"):
         judgments = read_judgments(sheet)
         added, changed = merge_qrels(qrels, judgments, replace=replace)
-    console.print(f"{qrels}: {added} judgment(s) added, {changed} replaced ({len(judgments)} in {sheet.name})")
+    console().print(f"{qrels}: {added} judgment(s) added, {changed} replaced ({len(judgments)} in {sheet.name})")

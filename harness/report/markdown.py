@@ -6,6 +6,7 @@ from harness.report.cost import ICON as CHECK_ICON
 from harness.report.cost import cost_table, gain_line, spend_lines, target_documents
 from harness.report.html import fmt_num, fmt_p, fmt_signed
 from harness.compare.model import Comparison, MetricTest
+from harness.diagnosis import describe as describe_diagnosis
 from harness.report.model import Report
 
 ICON = {"pass": "✅", "warn": "⚠️", "inconclusive": "❓", "fail": "❌"}
@@ -146,4 +147,7 @@ def render_markdown(report: Report) -> str:
         lines += _worth(report)
     if report.cost:
         lines += _cost(report)
+    diagnosis = describe_diagnosis(report.run_card.get("diagnosis"))
+    if diagnosis:
+        lines += ["", "### Diagnosis", ""] + [f"- {_cell(line)}" for line in diagnosis]
     return "\n".join(lines) + "\n"
