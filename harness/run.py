@@ -96,6 +96,8 @@ def run_eval(
     cost: dict[str, Any] = {}
     baseline_store: tuple[str | None, Callable[[], set[str]] | None] | None = None
     builder = SystemBuilder(config, console=console, wait=wait, cross_scorers=cross_scorers)
+    latency: dict[str, dict[str, float]] = {}
+    built: dict[str, dict[str, Any]] = {}
     pools = {ds.name: Pool(ds.name, ds.queries, ds.corpus.qrels, ds.corpus.documents) for ds in datasets}
     for spec in config.all_systems:
         for ds in datasets:
@@ -106,6 +108,8 @@ def run_eval(
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
             timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
             pools[ds.name].add(spec.name, hits)
+            if ds is datasets[0] and config.cost.enabled:
+                latency[spec.name] = time_queries(system.retriever, ds.queries, config)
             if spec.kind in ("dense", "bm25") and config.metrics.depth < POOL_DEPTH:
                 pools[ds.name].add_deep(system.retriever.retrieve(ds.queries, k=POOL_DEPTH))
             timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
@@ -116,10 +120,15 @@ def run_eval(
                 timings[f"{prefix}.answers"] = time.perf_counter() - t0
             rows.extend(scored)
             systems.setdefault(spec.name, {**system.describe(), "indexes": {}})["indexes"][ds.name] = system.index_info
+            if ds is datasets[0]:
+                built[spec.name] = system.index_info
             if ds is datasets[0] and config.cost.enabled and spec.kind == "dense" and spec.embedder is not None:
                 cost[spec.name] = measure_system_cost(config, config.embedder(spec.embedder), system, ds, console, name=spec.name)
             if ds is datasets[0] and spec.name == config.baseline and system.embedder is not None:
                 baseline_store = (system.index_info.get("collection"), system.collections)
+    from harness.decision import index_cost
+
+    costs = {s.name: index_cost(config, s.name, built, cost) for s in config.all_systems}
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     if rollback and systems.get(config.baseline):
         from harness.shipping.collections import alias_facts
@@ -146,6 +155,8 @@ def run_eval(
         "timings": timings,
         "leakage": leakage,
         "diagnosis": summarize_diagnosis(list(pools.values())),
+        **({"query_latency": latency} if latency else {}),
+        "index_cost": costs,
         **({"cost": cost} if cost else {}),
         "rollback": rollback,
         **({"answers": describe_answers(stage, rows)} if stage is not None else {}),
@@ -153,6 +164,24 @@ def run_eval(
     }
     sheet = [item for pool in pools.values() for item in pool.sheet()]
     return publish(config, run_id, rows, run_card, comparison, output=output, sheet=sheet)
+
+
+def time_queries(retriever: Any, queries: Sequence[Any], config: RunConfig) -> dict[str, float]:
+    """p50/p95 of one query at a time through the system as evaluated (embedding cache on), on the
+    first ``[cost] latency_queries`` queries after ``[cost] warmup`` untimed ones."""
+    from harness.cost import percentile
+
+    sample = list(queries[: config.cost.latency_queries])
+    for q in sample[: config.cost.warmup]:
+        retriever.retrieve([q], k=config.metrics.depth)
+    times = []
+    for q in sample:
+        t0 = time.perf_counter()
+        retriever.retrieve([q], k=config.metrics.depth)
+        times.append(1000.0 * (time.perf_counter() - t0))
+    if not times:
+        return {}
+    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "n": len(times)}
 
 
 def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool) -> dict[str, Any]:

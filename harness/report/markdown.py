@@ -132,6 +132,22 @@ def _worth(report: Report) -> list[str]:
     return lines
 
 
+def _decision(report: Report) -> list[str]:
+    """Every system against the baseline: gain, verdict, query types, latency, index cost; the recommendation."""
+    d = report.decision
+    lines = ["", f"### Is it worth it? Every system vs {_cell(d.baseline)}", "",
+             f"| system | kind | Δ {_cell(d.metric)} [CI] | verdict | wins | losses | query p50 / p95 ms | index cost |",
+             "|---|---|---:|---|---|---|---:|---|"]
+    for r in d.rows:
+        lat = f"{fmt_num(r.p50_ms, 1)} / {fmt_num(r.p95_ms, 1)}" if r.p50_ms is not None else "—"
+        lines.append(
+            f"| {_cell(r.system)} | {r.kind} | {fmt_signed(r.delta, 3)} [{fmt_signed(r.ci_low, 3)}, {fmt_signed(r.ci_high, 3)}] "
+            f"| {r.verdict} | {_cell(', '.join(r.wins) or '—')} | {_cell(', '.join(r.losses) or '—')} | {lat} | {_cell(r.index_cost)} |"
+        )
+    lines += ["", f"**Recommendation:** {_cell(d.recommendation)}"]
+    return lines
+
+
 def render_markdown(report: Report) -> str:
     head = f"## ragshift: {_cell(report.title.removeprefix('ragshift report: '))}"
     lines = [head, "", f"Run `{_cell(report.run_id)}` · {len(report.systems)} system(s) · primary metric {report.primary}"]
@@ -143,6 +159,8 @@ def render_markdown(report: Report) -> str:
         lines += [""] + _single(report)
     if report.answers:
         lines += _answers(report)
+    if report.decision:
+        lines += _decision(report)
     if report.worth:
         lines += _worth(report)
     if report.cost:

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from harness import __version__
 from harness.compare.model import Comparison
+from harness.decision import DecisionTable, decision_table
 from harness.report.answers import AnswerQuality, answer_quality
 from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
 from harness.types import Row
@@ -37,6 +38,7 @@ class Report:
     answers: AnswerQuality | None = None
     cost: Cost = field(default_factory=dict)
     worth: WorthIt | None = None
+    decision: DecisionTable | None = None
     version: str = __version__
 
     @property
@@ -124,4 +126,5 @@ def build_report(
         answers=answer_quality(rows, card, comparison),
         cost=cost,
         worth=worth,
+        decision=decision_table(comparison, primary=primary, run_card=card) if comparison is not None and primary else None,
     )

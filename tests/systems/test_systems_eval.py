@@ -60,7 +60,16 @@ def test_every_system_kind_gets_rows_a_card_entry_and_a_comparison(tmp_path: Pat
     assert [p["kind"] for p in card["systems"]["hybrid"]["parts"]] == ["dense", "bm25"]
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["verdict"] in ("pass", "warn", "fail")
-    assert "reranked" in (run_dir / "summary.md").read_text()
+    markdown = (run_dir / "summary.md").read_text()
+    assert "Every system vs keywords" in markdown and "**Recommendation:**" in markdown
+    decision = summary["decision"]
+    assert [r["system"] for r in decision["rows"]] == names[1:]
+    by = {r["system"]: r for r in decision["rows"]}
+    assert by["keywords-small-chunks"]["reindex"] and "re-embedding" in by["keywords-small-chunks"]["index_cost"]
+    assert not by["reranked"]["reindex"] and "BM25 build" in by["reranked"]["index_cost"]
+    assert all(r["p50_ms"] is not None and r["p95_ms"] >= r["p50_ms"] for r in decision["rows"])
+    assert set(card["query_latency"]) == set(names)
+    assert 'id="decision"' in (run_dir / "report.html").read_text()
 
 
 def test_run_id_follows_a_system_setting(tmp_path: Path) -> None:
