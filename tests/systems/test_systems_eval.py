@@ -113,3 +113,24 @@ def test_bad_systems_are_clear_config_errors(tmp_path: Path, systems: list[dict]
 def test_unknown_baseline_lists_the_systems(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="baseline 'nope' is not a system; systems: keywords, lexical"):
         load_config(systems_config(tmp_path, SYSTEMS[:1], baseline="nope"))
+
+
+def test_gates_and_the_llama_index_retriever_take_any_system_by_name(tmp_path: Path) -> None:
+    from adapters.llamaindex.retriever import RagshiftRetriever, SystemRetriever
+    from harness.suite import Suite
+
+    path = systems_config(tmp_path)
+    suite = Suite(path)
+    assert suite.systems == ["keywords", "lexical", "keywords-small-chunks", "hybrid", "reranked"]
+    assert {r.qid for r in suite.rows("reranked")} == {"q1", "q2", "q3"}
+    comparison = suite.assert_not_worse("reranked", baseline="lexical", metric="mrr", max_drop=1.0, fail_on="fail")
+    assert comparison.pairs[0].candidate == "reranked"
+    reranked = RagshiftRetriever.from_config(path, "reranked", similarity_top_k=2)
+    assert isinstance(reranked, SystemRetriever)
+    nodes = reranked.retrieve("firmware rollback reset")
+    assert nodes[0].node.ref_doc_id == "d2" and len(nodes) <= 2
+    sweep = RagshiftRetriever.from_config(path, "keywords-small-chunks", similarity_top_k=1)
+    assert isinstance(sweep, RagshiftRetriever)
+    assert sweep.retrieve("vpn portal approval")[0].node.ref_doc_id == "d4"
+    with pytest.raises(ConfigError, match="no system named 'nope'"):
+        RagshiftRetriever.from_config(path, "nope")
