@@ -69,7 +69,9 @@ def decision_table(comparison: Comparison, *, primary: str, run_card: Mapping[st
         wins, losses = [], []
         for other in pair.tests:
             if other.metric == primary and other.slice.label != ALL and other.significant:
-                (wins if other.stats.delta > 0 else losses).append(other.slice.value)
+                found = wins if other.stats.delta > 0 else losses
+                if other.slice.label not in found:
+                    found.append(other.slice.label)
         lat, base = latency.get(pair.candidate) or {}, latency.get(pair.baseline) or {}
         cost = costs.get(pair.candidate) or {}
         rows.append(Decision(
@@ -84,15 +86,17 @@ def decision_table(comparison: Comparison, *, primary: str, run_card: Mapping[st
 
 
 def recommend(rows: Sequence[Decision], metric: str, baseline: str) -> str:
-    """One plain sentence: the best system that passes, and the cheapest one that gets most of its gain."""
+    """One plain sentence: the best system whose gain's CI is above 0 and that does not fail the policy,
+    and the best one without a re-index when the best needs one."""
     first = [r for r in rows if r.dataset == rows[0].dataset]
-    good = [r for r in first if r.verdict == "pass" and r.ci_low > 0]
+    good = [r for r in first if r.verdict != "fail" and r.ci_low > 0]
     if not good:
         better = [r for r in first if r.delta > 0]
         hint = f"; {max(better, key=lambda r: r.delta).system} looks better (+{max(r.delta for r in better):.3f}) but not with confidence" if better else ""
         return f"keep {baseline}: no system beats it on {metric} with confidence{hint}"
     best = max(good, key=lambda r: r.delta)
-    line = f"best: {best.system} ({best.kind}), {metric} {best.delta:+.3f} [{best.ci_low:+.3f}, {best.ci_high:+.3f}], {_reindex(best)}{_latency(best)}"
+    line = (f"best: {best.system} ({best.kind}), {metric} {best.delta:+.3f} [{best.ci_low:+.3f}, {best.ci_high:+.3f}], "
+            f"verdict {best.verdict}, {_reindex(best)}{_latency(best)}")
     cheap = [r for r in good if r is not best and not r.reindex and best.reindex]
     if cheap:
         alt = max(cheap, key=lambda r: r.delta)
