@@ -214,6 +214,86 @@ class EmbedderConfig(Section):
         return options
 
 
+SYSTEM_OPTIONS = {
+    "dense": ("embedder", "chunking"),
+    "bm25": ("k1", "b", "method", "chunking"),
+    "hybrid": ("of", "fusion", "weights", "normalize", "rrf_k", "depth"),
+    "rerank": ("of", "top_n", "cross_encoder"),
+}
+"""The keys each system kind uses besides ``name`` and ``kind``; setting any other is an error."""
+FAKE_CROSS_ENCODER = "fake:token-overlap"
+"""``cross_encoder`` value of the deterministic test fake (``harness.testing.cross_scorers.TokenOverlapScorer``)."""
+
+
+class SystemConfig(Section):
+    """One retrieval system under test (one ``[[systems]]`` table): what a run evaluates and compares.
+
+    ``dense``: the ``[[embedders]]`` entry ``embedder`` over a vector index, with its own ``chunking``
+    when given (several dense systems over one embedder with different chunking = a chunking sweep).
+    ``bm25``: bm25s over the chunks (``chunking`` or the run's). ``hybrid``: the systems ``of`` names,
+    fused (``rrf`` or ``weighted``). ``rerank``: the top ``top_n`` of the system ``of`` re-scored by a
+    cross-encoder (``ms-marco-MiniLM-L-12-v2`` = the packaged ONNX one; or a folder: ONNX export or
+    sentence-transformers CrossEncoder; ``fake:token-overlap`` is the deterministic test fake).
+    """
+
+    name: str
+    kind: Literal["dense", "bm25", "hybrid", "rerank"]
+    embedder: str | None = None
+    chunking: ChunkingSection | None = None
+    k1: float = Field(1.5, ge=0)
+    b: float = Field(0.75, ge=0, le=1)
+    method: Literal["robertson", "lucene", "atire", "bm25l", "bm25+"] = "lucene"
+    of: str | tuple[str, ...] | None = None
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    weights: tuple[float, ...] = ()
+    normalize: Literal["minmax", "zscore"] = "minmax"
+    rrf_k: int = Field(60, ge=0)
+    depth: int = Field(100, ge=1, description="hybrid: documents each part retrieves before fusing.")
+    top_n: int = Field(100, ge=1, description="rerank: first-stage documents re-scored (and the most returned).")
+    cross_encoder: str = "ms-marco-MiniLM-L-12-v2"
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        return EmbedderConfig._plain_name(value)
+
+    @field_validator("cross_encoder")
+    @classmethod
+    def _encoder_path(cls, value: str, info: ValidationInfo) -> str:
+        if value.startswith(("./", "../", "~")):
+            return str(_resolve(Path(value), info))
+        return value
+
+    @model_validator(mode="after")
+    def _keys_fit_kind(self) -> SystemConfig:
+        usable = SYSTEM_OPTIONS[self.kind]
+        stray = sorted(self.model_fields_set - {"name", "kind", *usable})
+        if stray:
+            raise ValueError(f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}")
+        if self.kind == "dense" and not self.embedder:
+            raise ValueError('kind = "dense" needs embedder (the name of an [[embedders]] table)')
+        if self.kind == "hybrid":
+            if isinstance(self.of, str) or not self.of or len(self.of) < 2:
+                raise ValueError('kind = "hybrid" needs of = [two or more system names]')
+            if self.weights and len(self.weights) != len(self.of):
+                raise ValueError(f"weights has {len(self.weights)} values for {len(self.of)} systems in of")
+        if self.kind == "rerank" and not isinstance(self.of, str):
+            raise ValueError('kind = "rerank" needs of = "<one system name>"')
+        return self
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The names of the systems this one is built on (none for dense and bm25)."""
+        if self.of is None:
+            return ()
+        return (self.of,) if isinstance(self.of, str) else tuple(self.of)
+
+
+def implicit_dense(spec: EmbedderConfig) -> SystemConfig:
+    """The dense system every ``[[embedders]]`` table stands for (same name, the run's chunking)."""
+    return SystemConfig(name=spec.name, kind="dense", embedder=spec.name)
+
+
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -346,6 +426,7 @@ class RunConfig(Section):
     corpus: CorpusSection
     chunking: ChunkingSection = section()
     embedders: tuple[EmbedderConfig, ...]
+    systems: tuple[SystemConfig, ...] = ()
     store: StoreSection = section()
     cache: CacheSection = section()
     engine: EngineSection = section()
@@ -359,10 +440,11 @@ class RunConfig(Section):
     bridge: BridgeSection | None = None
 
     @model_validator(mode="after")
-    def _baseline_is_an_embedder(self) -> "RunConfig":
-        names = [e.name for e in self.embedders]
+    def _baseline_is_a_system(self) -> "RunConfig":
+        _check_systems(self.embedders, self.systems)
+        names = [s.name for s in self.all_systems]
         if self.compare.baseline is not None and self.compare.baseline not in names:
-            raise ValueError(f"[compare] baseline {self.compare.baseline!r} is not an embedder; embedders: {', '.join(names)}")
+            raise ValueError(f"[compare] baseline {self.compare.baseline!r} is not a system; systems: {', '.join(names)}")
         datasets = [d.name for d in self.datasets]
         if len(set(datasets)) != len(datasets):
             raise ValueError("[[datasets]] names must be unique")
@@ -393,6 +475,18 @@ class RunConfig(Section):
                 raise ValueError(f"{e.name!r}: of = {e.of!r} must name an embedder that is not degraded; choose from: {', '.join(plain) or 'none'}")
         return embedders
 
+    @property
+    def all_systems(self) -> tuple[SystemConfig, ...]:
+        """Every system a run evaluates: one dense system per ``[[embedders]]`` table, then ``[[systems]]``."""
+        return (*map(implicit_dense, self.embedders), *self.systems)
+
+    def system(self, name: str) -> SystemConfig:
+        """The system called ``name`` (an embedder's implicit dense one included); ``ConfigError`` lists the names."""
+        for spec in self.all_systems:
+            if spec.name == name:
+                return spec
+        raise ConfigError(f"no system named {name!r}; systems: {', '.join(s.name for s in self.all_systems)}")
+
     def embedder(self, name: str) -> EmbedderConfig:
         """The ``[[embedders]]`` table called ``name``; ``ConfigError`` lists the valid names."""
         for spec in self.embedders:
@@ -403,6 +497,36 @@ class RunConfig(Section):
     def fingerprint(self) -> str:
         """Stable hash of every setting (paths included, as resolved)."""
         return stable_hash(self.model_dump(mode="json"))
+
+
+def _check_systems(embedders: tuple[EmbedderConfig, ...], systems: tuple[SystemConfig, ...]) -> None:
+    """Unique names across embedders and systems, known references, no cycle."""
+    embedder_names = {e.name for e in embedders}
+    taken = [s.name for s in systems if s.name in embedder_names]
+    if taken:
+        raise ValueError(f"[[systems]] names must differ from [[embedders]] names (each embedder is already a dense system): {', '.join(taken)}")
+    names = [s.name for s in systems]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"[[systems]] names must be unique; used more than once: {', '.join(twice)}")
+    known = sorted(embedder_names | set(names))
+    by_name = {s.name: s for s in systems}
+    for s in systems:
+        if s.kind == "dense" and s.embedder not in embedder_names:
+            raise ValueError(f"system {s.name!r}: embedder = {s.embedder!r} is not an [[embedders]] name; embedders: {', '.join(sorted(embedder_names))}")
+        for part in s.parts:
+            if part not in by_name and part not in embedder_names:
+                raise ValueError(f"system {s.name!r}: of names unknown system {part!r}; systems: {', '.join(known)}")
+    for s in systems:
+        _no_cycle(s.name, by_name, [s.name])
+
+
+def _no_cycle(name: str, by_name: dict[str, SystemConfig], path: list[str]) -> None:
+    spec = by_name.get(name)
+    for part in spec.parts if spec is not None else ():
+        if part in path:
+            raise ValueError(f"[[systems]] cycle: {' -> '.join([*path, part])}")
+        _no_cycle(part, by_name, [*path, part])
 
 
 Config = TypeVar("Config", bound=RunConfig)

@@ -16,6 +16,8 @@ from harness import stages
 from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
 from harness.config import EmbedderConfig, RunConfig
 from harness.datasets import Dataset, load_dataset
+from harness.diagnosis import POOL_DEPTH, Pool
+from harness.diagnosis import summarize as summarize_diagnosis
 from harness.fingerprint import stable_hash
 from harness.metrics.rows import rows_from_hits
 from harness.rundir import RUN_CARD, StagedRun
@@ -24,6 +26,8 @@ from harness.types import Hit, Row
 if TYPE_CHECKING:
     from harness.systems import System
 
+JUDGING = "judging"
+"""Run-folder sub-folder of the judging sheet (sheet.jsonl, sheet.html)."""
 VERSIONED = (
     "ragshift", "torch", "sentence-transformers", "transformers", "llama-index-core",
     "llama-index-vector-stores-chroma", "chromadb", "ir-measures", "pytrec-eval-terrier", "numpy", "scipy",
@@ -58,15 +62,17 @@ def run_eval(
     allow_leakage: bool = False,
     extras: Mapping[str, Any] | None = None,
     wait: float = 0.0,
+    cross_scorers: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Evaluate every configured embedder on the same queries of every dataset; publish atomically.
+    """Evaluate every configured system (each embedder's dense one, then ``[[systems]]``) on the same queries of every dataset; publish atomically.
 
     A model trained by ragshift is refused on queries that overlap its training queries unless
     ``allow_leakage`` (the report then says so in red). ``extras`` go into the run card as they are
     (e.g. ``training`` records and ``training_curves`` of fine-tuned systems). A collection that must
     be written is written under the store's write lock, waiting up to ``wait`` seconds for it.
+    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (instead of loading one).
     """
-    from harness.systems import build_system, load_embedder
+    from harness.systems import SystemBuilder
 
     console = console or Console(quiet=True)
     timings: dict[str, float] = {}
@@ -89,15 +95,23 @@ def run_eval(
     systems: dict[str, Any] = {}
     cost: dict[str, Any] = {}
     baseline_store: tuple[str | None, Callable[[], set[str]] | None] | None = None
-    for spec in config.embedders:
-        embedder = load_embedder(config, spec, console=console)
+    builder = SystemBuilder(config, console=console, wait=wait, cross_scorers=cross_scorers)
+    latency: dict[str, dict[str, float]] = {}
+    built: dict[str, dict[str, Any]] = {}
+    pools = {ds.name: Pool(ds.name, ds.queries, ds.corpus.qrels, ds.corpus.documents) for ds in datasets}
+    for spec in config.all_systems:
         for ds in datasets:
-            system = build_system(config, spec, embedder, ds.corpus, console=console, wait=wait)
+            system = builder.build(spec.name, ds.corpus)
             stages.enter(f"scoring {ds.name} with {spec.name}", stages.SCORING)
             t0 = time.perf_counter()
             hits = system.retriever.retrieve(ds.queries, k=config.metrics.depth)
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
             timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
+            pools[ds.name].add(spec.name, hits)
+            if ds is datasets[0] and config.cost.enabled:
+                latency[spec.name] = time_queries(system.retriever, ds.queries, config)
+            if spec.kind in ("dense", "bm25") and config.metrics.depth < POOL_DEPTH:
+                pools[ds.name].add_deep(system.retriever.retrieve(ds.queries, k=POOL_DEPTH))
             timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
             scored = mark_seen(score_rows(spec.name, ds, hits, config), seen.get(ds.name))
             if stage is not None:
@@ -106,10 +120,15 @@ def run_eval(
                 timings[f"{prefix}.answers"] = time.perf_counter() - t0
             rows.extend(scored)
             systems.setdefault(spec.name, {**system.describe(), "indexes": {}})["indexes"][ds.name] = system.index_info
-            if ds is datasets[0] and config.cost.enabled:
-                cost[spec.name] = measure_system_cost(config, spec, system, ds, console)
-            if ds is datasets[0] and spec.name == config.baseline:
+            if ds is datasets[0]:
+                built[spec.name] = system.index_info
+            if ds is datasets[0] and config.cost.enabled and spec.kind == "dense" and spec.embedder is not None:
+                cost[spec.name] = measure_system_cost(config, config.embedder(spec.embedder), system, ds, console, name=spec.name)
+            if ds is datasets[0] and spec.name == config.baseline and system.embedder is not None:
                 baseline_store = (system.index_info.get("collection"), system.collections)
+    from harness.decision import index_cost
+
+    costs = {s.name: index_cost(config, s.name, built, cost) for s in config.all_systems}
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     if rollback and systems.get(config.baseline):
         from harness.shipping.collections import alias_facts
@@ -135,12 +154,34 @@ def run_eval(
         "versions": versions(),
         "timings": timings,
         "leakage": leakage,
+        "diagnosis": summarize_diagnosis(list(pools.values())),
+        **({"query_latency": latency} if latency else {}),
+        "index_cost": costs,
         **({"cost": cost} if cost else {}),
         "rollback": rollback,
         **({"answers": describe_answers(stage, rows)} if stage is not None else {}),
         **(extras or {}),
     }
-    return publish(config, run_id, rows, run_card, comparison, output=output)
+    sheet = [item for pool in pools.values() for item in pool.sheet()]
+    return publish(config, run_id, rows, run_card, comparison, output=output, sheet=sheet)
+
+
+def time_queries(retriever: Any, queries: Sequence[Any], config: RunConfig) -> dict[str, float]:
+    """p50/p95 of one query at a time through the system as evaluated (embedding cache on), on the
+    first ``[cost] latency_queries`` queries after ``[cost] warmup`` untimed ones."""
+    from harness.cost import percentile
+
+    sample = list(queries[: config.cost.latency_queries])
+    for q in sample[: config.cost.warmup]:
+        retriever.retrieve([q], k=config.metrics.depth)
+    times = []
+    for q in sample:
+        t0 = time.perf_counter()
+        retriever.retrieve([q], k=config.metrics.depth)
+        times.append(1000.0 * (time.perf_counter() - t0))
+    if not times:
+        return {}
+    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "n": len(times)}
 
 
 def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool) -> dict[str, Any]:
@@ -161,7 +202,7 @@ def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool
 
 
 def measure_system_cost(
-    config: RunConfig, spec: EmbedderConfig, system: System, ds: Dataset, console: Console
+    config: RunConfig, spec: EmbedderConfig, system: System, ds: Dataset, console: Console, *, name: str | None = None
 ) -> dict[str, Any]:
     """Run-card ``cost[<system>]``: latency, throughput and memory of a fresh uncached instance of the
     embedder on a small sample of ``ds`` (see ``harness.cost``), next to how its index was built."""
@@ -194,7 +235,7 @@ def measure_system_cost(
     q, e, m = figures["query_encode"], figures["corpus_encode"], figures["memory"]
     latency = figures.get("query_latency") or {}
     console.print(
-        f"cost [bold]{escape(spec.name)}[/]: query encode p50 {q['p50_ms']:.1f} ms / p95 {q['p95_ms']:.1f} ms, "
+        f"cost [bold]{escape(name or spec.name)}[/]: query encode p50 {q['p50_ms']:.1f} ms / p95 {q['p95_ms']:.1f} ms, "
         f"query p50 {latency.get('p50_ms', float('nan')):.1f} ms, {e['chunks_per_s']:.1f} chunks/s, "
         f"peak +{m['peak_above_before_mb']:.0f} MB [dim](uncached, {q['n']} queries, {e['chunks']} chunks)[/]"
     )
@@ -298,8 +339,8 @@ def describe_answers(stage: AnswerStage, rows: Sequence[Row]) -> dict[str, Any]:
 
 
 def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
-    """Baseline vs every other embedder, when there are two or more."""
-    if len(config.embedders) < 2:
+    """Baseline vs every other system, when there are two or more."""
+    if len(config.all_systems) < 2:
         return None
     from harness.compare.configured import compare_configured
 
@@ -316,7 +357,7 @@ def make_run_id(
     ``answers`` is the answer stage's fingerprint (generator, prompt template, scorers, judge).
     """
     where = {"run": {"output"}, "corpus": {"path"}, "store": {"path", "url", "host", "port", "ssl", "token_env", "token_header"}, "cache": {"path"}, "cost": True, "engine": True,
-             "embedders": {"__all__": {"model"}}, "datasets": {"__all__": {"path"}}}
+             "embedders": {"__all__": {"model"}}, "systems": {"__all__": {"cross_encoder"}}, "datasets": {"__all__": {"path"}}}
     settings = config.model_dump(mode="json", exclude=where)
     key = stable_hash(
         {
@@ -339,8 +380,10 @@ def publish(
     comparison: Any,
     *,
     output: Path | None,
+    sheet: Sequence[Mapping[str, Any]] | None = None,
 ) -> RunResult:
-    """Write rows, run card and reports into a staging folder, then rename it into place."""
+    """Write rows, run card, reports and the judging sheet (``judging/``, when given) into a staging
+    folder, then rename it into place."""
     from harness.report import build_report, write_report
 
     stages.enter(f"publishing {run_id}", "the earlier run folder of this run id, if any; the staging folder is removed")
@@ -349,6 +392,12 @@ def publish(
         staged.write_rows(rows)
         staged.write_json(RUN_CARD, run_card)
         write_report(staged.path, build_report(rows, run_card, comparison))
+        if sheet is not None:
+            from harness.judging import sheet_texts
+            from harness.report import write_atomic
+
+            for name, text in sheet_texts([dict(i) for i in sheet], title=f"judging sheet of {run_id}").items():
+                write_atomic(staged.path / JUDGING / name, text)
         final = staged.publish()
     except BaseException:
         staged.discard()

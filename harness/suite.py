@@ -50,8 +50,9 @@ class Suite:
 
     @property
     def systems(self) -> list[str]:
-        """Embedder names in config order; the first is the default baseline."""
-        return [e.name for e in self.config.embedders]
+        """System names in config order (each embedder's dense system, then ``[[systems]]``); the
+        first is the default baseline."""
+        return [s.name for s in self.config.all_systems]
 
     @property
     def result(self) -> RunResult:
@@ -69,9 +70,9 @@ class Suite:
         return self.result.report_path
 
     def rows(self, system: str | None = None) -> list[Row]:
-        """Per-query rows of one embedder (all when ``system`` is None)."""
+        """Per-query rows of one system (all when ``system`` is None)."""
         if system is not None:
-            self.config.embedder(system)
+            self.config.system(system)
         return [r for r in self.result.rows if system is None or r.system == system]
 
     def assert_not_worse(
@@ -101,7 +102,7 @@ class Suite:
         __tracebackhide__ = True
         baseline = baseline or self.config.baseline
         for name in (baseline, candidate):
-            self.config.embedder(name)
+            self.config.system(name)
         configured = self.config.policy
         policy = gate_policy(
             max_drop=configured.max_drop if max_drop is None else max_drop,

@@ -1,4 +1,5 @@
-"""Composition root: a configured embedder → cached embedder, chunker, vector store and index, retriever."""
+"""Composition root: a configured system (dense, bm25, hybrid, rerank) → its retriever, built from the
+adapters; a dense one is a cached embedder, chunker, vector store and index."""
 
 from __future__ import annotations
 
@@ -11,21 +12,25 @@ from rich.console import Console
 
 from harness import stages
 from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.config import EmbedderConfig, RunConfig, StoreSection
+from harness.config import FAKE_CROSS_ENCODER, ChunkingSection, EmbedderConfig, RunConfig, StoreSection, SystemConfig
 from harness.corpus import Corpus
 from harness.embedders import build_adapter, build_recorded, uncached_embedder  # noqa: F401  (the composition root's face)
 from harness.indexing import build_index
-from harness.protocols import Chunker, Embedder, Retriever, VectorStore
+from harness.errors import ConfigError
+from harness.protocols import Chunker, CrossScorer, Embedder, RetrievalSystem, Retriever, VectorStore
 from harness.retrieval import IndexRetriever
 
 
 @dataclass
 class System:
-    """Everything needed to answer queries of one corpus with one embedder, plus how it was built."""
+    """Everything needed to answer queries of one corpus with one system, plus how it was built.
+
+    ``embedder`` is set for dense systems only; ``retriever`` of a configured system is a
+    ``RetrievalSystem`` (it has a fingerprint and describes itself)."""
 
     name: str
-    embedder: CachedEmbedder
-    chunker: Chunker
+    embedder: CachedEmbedder | None
+    chunker: Chunker | None
     retriever: Retriever
     index_info: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
@@ -34,22 +39,36 @@ class System:
     collections: Callable[[], set[str]] | None = None
     """Names of the collections in the store now (the baseline's must be kept to roll back to it)."""
 
+    kind: str = "dense"
+
     def describe(self) -> dict[str, Any]:
-        return {
-            "fingerprint": self.embedder.fingerprint(),
-            "embedder": dict(self.embedder.describe()),
-            "chunker": self.chunker.fingerprint(),
-        }
+        """Run-card ``systems[<name>]``: a dense system's fingerprint is its embedder's (what promotion
+        and the version guard key on); any other's is its retriever's."""
+        described = dict(getattr(self.retriever, "describe", dict)())
+        described.pop("fingerprint", None)
+        retriever_fp = self.retriever.fingerprint() if hasattr(self.retriever, "fingerprint") else None
+        if self.embedder is not None:
+            return {
+                **described,
+                "kind": self.kind,
+                "fingerprint": self.embedder.fingerprint(),
+                "embedder": dict(self.embedder.describe()),
+                "chunker": self.chunker.fingerprint() if self.chunker is not None else None,
+                **({"retriever_fingerprint": retriever_fp} if retriever_fp else {}),
+            }
+        return {**described, "kind": self.kind, "fingerprint": retriever_fp}
 
 
-def build_chunker(config: RunConfig) -> Chunker:
-    if config.chunking.strategy == "none":
+def build_chunker(config: RunConfig, chunking: ChunkingSection | None = None) -> Chunker:
+    """The chunker of ``chunking`` (a system's own), else of the run's ``[chunking]``."""
+    chunking = chunking or config.chunking
+    if chunking.strategy == "none":
         from harness.chunking import WholeDocumentChunker
 
         return WholeDocumentChunker()
     from adapters.chunkers.llamaindex import SentenceSplitterChunker
 
-    return SentenceSplitterChunker(size=config.chunking.size, overlap=config.chunking.overlap)
+    return SentenceSplitterChunker(size=chunking.size, overlap=chunking.overlap)
 
 
 def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) -> CachedEmbedder:
@@ -71,7 +90,7 @@ def open_store(section: StoreSection) -> VectorStore:
 
 def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console,
-    wait: float = 0.0,
+    wait: float = 0.0, chunking: ChunkingSection | None = None, name: str | None = None,
 ) -> System:
     """Embed the corpus (or reuse the cached vectors and the collection) and open the retriever.
 
@@ -80,22 +99,133 @@ def build_system(
     work runs on the configured ``[engine]`` (this process, a process pool, or Ray)."""
     from adapters.engines.factory import build_engine
 
-    chunker = build_chunker(config)
+    chunker = build_chunker(config, chunking)
+    name = name or spec.name
     store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
-    stages.enter(f"indexing {corpus.name} with {spec.name}", stages.INDEXING)
+    stages.enter(f"indexing {corpus.name} with {name}", stages.INDEXING)
     engine = build_engine(config, spec, embedder, console=console)
     index, stats = build_index(
         corpus, chunker=chunker, embedder=embedder, store=store, console=console,
-        lock=lambda name: store.write_lock(name, wait=wait, what=f"eval {spec.name}: {name}"),
+        lock=lambda collection: store.write_lock(collection, wait=wait, what=f"eval {spec.name}: {collection}"),
         batch_size=config.engine.batch_size, engine=engine,
     )
     timings = {"index": time.perf_counter() - t0}
-    retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
+    from adapters.retrievers.dense import DenseRetriever
+
+    retriever = DenseRetriever(
+        IndexRetriever(index, embedder, fanout=config.store.fanout), embedder,
+        documents=corpus.documents_fingerprint, chunker=chunker.fingerprint(),
+    )
     info = {**stats, "cache_hits": embedder.hits - hits_before, "cache_misses": embedder.misses - misses_before}
     return System(
-        spec.name, embedder, chunker, retriever, info, timings,
+        name, embedder, chunker, retriever, info, timings,
         reopen=lambda other: IndexRetriever(index, other, fanout=config.store.fanout),
         collections=lambda: set(store.collections()),
     )
+
+
+class SystemBuilder:
+    """Builds a run's configured systems, each once per corpus; a hybrid or rerank system reuses the
+    built parts it names, and every dense system of one embedder shares one cached embedder.
+
+    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (tests inject fakes this way)."""
+
+    def __init__(
+        self, config: RunConfig, *, console: Console, wait: float = 0.0,
+        cross_scorers: dict[str, CrossScorer] | None = None,
+    ) -> None:
+        self.config = config
+        self.console = console
+        self.wait = wait
+        self.embedders: dict[str, CachedEmbedder] = {}
+        self.scorers: dict[str, CrossScorer] = dict(cross_scorers or {})
+        self.built: dict[tuple[str, str], System] = {}
+
+    def embedder(self, name: str) -> CachedEmbedder:
+        if name not in self.embedders:
+            self.embedders[name] = load_embedder(self.config, self.config.embedder(name), console=self.console)
+        return self.embedders[name]
+
+    def build(self, name: str, corpus: Corpus) -> System:
+        """The system called ``name`` over ``corpus`` (built on first use)."""
+        key = (name, corpus.fingerprint)
+        if key not in self.built:
+            self.built[key] = build_retrieval_system(self.config, self.config.system(name), corpus, builder=self)
+        return self.built[key]
+
+    def scorer(self, value: str) -> CrossScorer:
+        if value not in self.scorers:
+            self.scorers[value] = build_cross_scorer(value)
+        return self.scorers[value]
+
+
+def build_retrieval_system(config: RunConfig, spec: SystemConfig, corpus: Corpus, *, builder: SystemBuilder) -> System:
+    """One configured system over ``corpus`` from the adapters (dense, bm25, hybrid, rerank)."""
+    if spec.kind == "dense":
+        assert spec.embedder is not None
+        return build_system(
+            config, config.embedder(spec.embedder), builder.embedder(spec.embedder), corpus,
+            console=builder.console, wait=builder.wait, chunking=spec.chunking, name=spec.name,
+        )
+    if spec.kind == "bm25":
+        return _bm25_system(config, spec, corpus, builder.console)
+    parts = [builder.build(part, corpus) for part in spec.parts]
+    t0 = time.perf_counter()
+    retriever: RetrievalSystem
+    if spec.kind == "hybrid":
+        from adapters.retrievers.hybrid import HybridRetriever
+        from harness.fusion import Fusion
+
+        fusion = Fusion(method=spec.fusion, weights=spec.weights, rrf_k=spec.rrf_k, normalization=spec.normalize)
+        depth = max(spec.depth, config.metrics.depth)
+        retriever = HybridRetriever([_system(p) for p in parts], fusion=fusion, depth=depth)
+    elif spec.kind == "rerank":
+        from adapters.retrievers.rerank import RerankRetriever
+
+        retriever = RerankRetriever(_system(parts[0]), builder.scorer(spec.cross_encoder), top_n=spec.top_n)
+    else:  # pragma: no cover - the config's Literal rules it out
+        raise ConfigError(f"system {spec.name!r}: unknown kind {spec.kind!r}")
+    timings = {"index": time.perf_counter() - t0}
+    info = {"parts": list(spec.parts), "reindex": False, "seconds": timings["index"]}
+    builder.console.print(f"system [bold]{spec.name}[/]: {spec.kind} of {', '.join(spec.parts)}")
+    return System(spec.name, None, None, retriever, info, timings, kind=spec.kind)
+
+
+def _system(system: System) -> RetrievalSystem:
+    if not isinstance(system.retriever, RetrievalSystem):
+        raise ConfigError(f"system {system.name!r} cannot be a part: its retriever has no fingerprint")
+    return system.retriever
+
+
+def _bm25_system(config: RunConfig, spec: SystemConfig, corpus: Corpus, console: Console) -> System:
+    """bm25s over the chunks of ``corpus`` (built in memory each run: no re-embedding, seconds)."""
+    from adapters.retrievers.bm25 import BM25Retriever, BM25Settings
+
+    chunker = build_chunker(config, spec.chunking)
+    stages.enter(f"indexing {corpus.name} with {spec.name} (BM25)", stages.INDEXING)
+    t0 = time.perf_counter()
+    chunks = chunker.chunk(list(corpus.documents.values()))
+    retriever = BM25Retriever(chunks, BM25Settings(k1=spec.k1, b=spec.b, method=spec.method))
+    seconds = time.perf_counter() - t0
+    console.print(f"system [bold]{spec.name}[/]: bm25 over {len(chunks)} chunks in {seconds:.2f} s")
+    info = {"chunks": len(chunks), "seconds": seconds, "reindex": False, "bm25_build_s": seconds}
+    return System(spec.name, None, chunker, retriever, info, {"index": seconds}, kind="bm25")
+
+
+def build_cross_scorer(value: str) -> CrossScorer:
+    """A ``cross_encoder`` setting as a scorer: the test fake, the packaged ONNX model, an ONNX folder,
+    or a sentence-transformers CrossEncoder folder."""
+    if value == FAKE_CROSS_ENCODER:
+        from harness.testing.cross_scorers import TokenOverlapScorer
+
+        return TokenOverlapScorer()
+    folder = Path(value).expanduser()
+    if folder.is_dir() and not any(folder.glob("*.onnx")):
+        from adapters.rerankers.st_cross_encoder import SentenceTransformerCrossEncoder
+
+        return SentenceTransformerCrossEncoder(folder)
+    from adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
+
+    return OnnxCrossEncoder(value)

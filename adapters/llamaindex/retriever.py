@@ -20,8 +20,8 @@ from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle
 from adapters.stores.chroma import ChromaStore
 from harness.config import RunConfig, load_config
 from harness.errors import ConfigError, FingerprintMismatch
-from harness.protocols import EMBEDDER_TAG, Embedder, StoredIndex, VectorStore, document_fingerprint
-from harness.types import Hit
+from harness.protocols import EMBEDDER_TAG, Embedder, Retriever, StoredIndex, VectorStore, document_fingerprint
+from harness.types import Hit, Query
 
 CORPUS_KEY = "ragshift:corpus"
 _HIDDEN_FROM_LLM = ["position"]
@@ -106,22 +106,29 @@ class RagshiftRetriever(BaseRetriever):
     @classmethod
     def from_config(
         cls, config: RunConfig | str | Path, embedder: str | None = None, *, similarity_top_k: int = 4
-    ) -> RagshiftRetriever:
-        """The collection ``ragshift eval`` built for one ``[[embedders]]`` entry (default: the baseline)."""
+    ) -> BaseRetriever:
+        """The retriever of one system ``ragshift eval`` evaluated (default: the baseline), by name: a
+        dense system's collection (with that system's chunking) as a ``RagshiftRetriever``; any other
+        kind (bm25, hybrid, rerank) as a ``SystemRetriever`` built from the same config."""
         from harness.corpus import load_corpus
         from harness.naming import collection_name
         from harness.systems import build_adapter, build_chunker, open_store
 
         config = config if isinstance(config, RunConfig) else load_config(config)
-        spec = config.embedder(embedder or config.baseline)
+        system = config.system(embedder or config.baseline)
+        if system.kind != "dense":
+            return SystemRetriever.from_config(config, system.name, similarity_top_k=similarity_top_k)
+        assert system.embedder is not None
+        spec = config.embedder(system.embedder)
         model = build_adapter(config, spec)
         section = config.corpus
         documents = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
-        name = collection_name(documents.documents_fingerprint, build_chunker(config).fingerprint(), document_fingerprint(model))
+        chunker = build_chunker(config, system.chunking)
+        name = collection_name(documents.documents_fingerprint, chunker.fingerprint(), document_fingerprint(model))
         store = open_store(config.store)
         if name not in store.collections():
             raise ConfigError(
-                f"no collection {name} for embedder {spec.name!r} on corpus {documents.name!r} in {store.location}: "
+                f"no collection {name} for embedder {system.name!r} on corpus {documents.name!r} in {store.location}: "
                 "build it first with `ragshift eval` on this config"
             )
         return cls(store.open(name), model, similarity_top_k=similarity_top_k)
@@ -159,10 +166,43 @@ class RagshiftRetriever(BaseRetriever):
         return [NodeWithScore(node=_node(hit), score=hit.score) for hit in hits]
 
 
+class SystemRetriever(BaseRetriever):
+    """Any ragshift retrieval system (bm25, hybrid, rerank, dense) as a LlamaIndex retriever: the top
+    ``similarity_top_k`` documents of the system, each as the node of its best chunk, with the
+    system's score (a BM25 score, a fused score, a cross-encoder logit)."""
+
+    def __init__(self, system: Retriever, *, similarity_top_k: int = 4, callback_manager: CallbackManager | None = None) -> None:
+        if similarity_top_k < 1:
+            raise ConfigError(f"similarity_top_k must be >= 1, got {similarity_top_k}")
+        super().__init__(callback_manager=callback_manager)
+        self.system = system
+        self.similarity_top_k = similarity_top_k
+
+    @classmethod
+    def from_config(cls, config: RunConfig | str | Path, name: str | None = None, *, similarity_top_k: int = 4) -> SystemRetriever:
+        """System ``name`` of the config (default: the baseline), built over the config's corpus the way
+        ``ragshift eval`` builds it (dense parts reuse their collections)."""
+        from rich.console import Console
+
+        from harness.corpus import load_corpus
+        from harness.systems import SystemBuilder
+
+        config = config if isinstance(config, RunConfig) else load_config(config)
+        spec = config.system(name or config.baseline)
+        section = config.corpus
+        corpus = load_corpus(section.path, format=section.format, query_type_field=section.query_type_field)
+        built = SystemBuilder(config, console=Console(quiet=True)).build(spec.name, corpus)
+        return cls(built.retriever, similarity_top_k=similarity_top_k)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        hits = self.system.retrieve([Query("query", query_bundle.query_str)], k=self.similarity_top_k).get("query", [])
+        return [NodeWithScore(node=_node(hit), score=hit.score) for hit in hits]
+
+
 def _node(hit: Hit) -> TextNode:
     """The chunk of a hit as LlamaIndex sees it: its document as metadata ``doc_id`` and SOURCE."""
     return TextNode(
-        id_=hit.chunk_id, text=hit.text or "", metadata={"doc_id": hit.doc_id, **hit.meta},
+        id_=hit.chunk_id or hit.doc_id, text=hit.text or "", metadata={"doc_id": hit.doc_id, **hit.meta},
         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=hit.doc_id)},
         excluded_llm_metadata_keys=_HIDDEN_FROM_LLM, excluded_embed_metadata_keys=_HIDDEN_FROM_LLM,
     )

@@ -33,6 +33,9 @@ HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighb
 on corpora of this size (the SciFact benchmark checks the difference)."""
 
 
+_SQL_VARIABLES = 16_000
+"""Queries x k per Chroma query call: SQLite refuses a statement with more than 32,766 variables."""
+
 class ChromaIndex:
     """StoredIndex over one Chroma collection in cosine space; ``score = 1 - distance``."""
 
@@ -83,15 +86,20 @@ class ChromaIndex:
         self.require_embedder(fingerprint, "query")
         if len(embeddings) == 0:
             return []
-        res = self.collection.query(  # fewer than k stored (or none): Chroma answers what there is
-            query_embeddings=np.asarray(embeddings, dtype=np.float32),
-            n_results=k,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            sorted((_hit(*row) for row in zip(*rows)), key=lambda h: (-h.score, h.chunk_id))
-            for rows in zip(res["ids"], res["documents"], res["metadatas"], res["distances"])
-        ]
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        step = max(1, _SQL_VARIABLES // max(k, 1))  # Chroma's SQLite binds queries x k variables in one statement
+        out: list[list[Hit]] = []
+        for start in range(0, len(vectors), step):
+            res = self.collection.query(  # fewer than k stored (or none): Chroma answers what there is
+                query_embeddings=vectors[start : start + step],
+                n_results=k,
+                include=["documents", "metadatas", "distances"],
+            )
+            out += [
+                sorted((_hit(*row) for row in zip(*rows)), key=lambda h: (-h.score, h.chunk_id))
+                for rows in zip(res["ids"], res["documents"], res["metadatas"], res["distances"])
+            ]
+        return out
 
     def count(self) -> int:
         return self.collection.count()

@@ -22,7 +22,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from harness.cli import bridge_cmd, compare_cmd, eval_cmd, finetune_cmd, run_cmd, shadow_cmd, ship_cmd  # noqa: F401  (each registers its command)
+    from harness.cli import bridge_cmd, compare_cmd, eval_cmd, finetune_cmd, judge_cmd, run_cmd, shadow_cmd, ship_cmd  # noqa: F401  (each registers its command)
 
 
 _register()

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from harness.diagnosis import describe as describe_diagnosis
 from harness.compare.model import PairComparison
 from harness.numbers import is_finite
 from harness.report import charts
@@ -145,6 +146,7 @@ def render_html(report: Report) -> str:
         spends=[spend_lines(s) for s in worth.spends] if worth else [],
         check_pill=PILL,
         card=report.run_card,
+        diagnosis=describe_diagnosis(report.run_card.get("diagnosis")),
         card_json=json.dumps(report.run_card, indent=2, sort_keys=True, ensure_ascii=False, default=str),
         relevant=lambda row, doc: row.relevant.get(doc, 0) > 0,
     )

@@ -25,6 +25,7 @@ def to_json(report: Report, *, include_rows: bool = False) -> dict[str, Any]:
         "latency": dict(report.latency),
         "cost": dict(report.cost),
         "worth_it": report.worth.to_json() if report.worth else None,
+        "decision": report.decision.to_json() if report.decision else None,
         "answers": report.answers.to_json() if report.answers else None,
         **({"bridges": [s.to_json() for s in report.bridges]} if report.bridges else {}),
         "run_card": dict(report.run_card),

@@ -6,6 +6,7 @@ from harness.report.cost import ICON as CHECK_ICON
 from harness.report.cost import cost_table, gain_line, spend_lines, target_documents
 from harness.report.html import fmt_num, fmt_p, fmt_signed
 from harness.compare.model import Comparison, MetricTest
+from harness.diagnosis import describe as describe_diagnosis
 from harness.report.model import Report
 
 ICON = {"pass": "✅", "warn": "⚠️", "inconclusive": "❓", "fail": "❌"}
@@ -138,6 +139,20 @@ def _bridges(report: Report) -> list[str]:
     lines = ["", "### Bridge vs full re-embed", "", "| " + " | ".join(SHARE_COLUMNS) + " |", "|---|---|" + "---:|" * 5 + "---|"]
     lines += ["| " + " | ".join(_cell(c) for c in share_cells(s)) + " |" for s in report.bridges]
     return lines + ["", f"_{_cell(share_note(report.bridges))}_"]
+def _decision(report: Report) -> list[str]:
+    """Every system against the baseline: gain, verdict, query types, latency, index cost; the recommendation."""
+    d = report.decision
+    lines = ["", f"### Is it worth it? Every system vs {_cell(d.baseline)}", "",
+             f"| system | kind | Δ {_cell(d.metric)} [CI] | verdict | wins | losses | query p50 / p95 ms | index cost |",
+             "|---|---|---:|---|---|---|---:|---|"]
+    for r in d.rows:
+        lat = f"{fmt_num(r.p50_ms, 1)} / {fmt_num(r.p95_ms, 1)}" if r.p50_ms is not None else "—"
+        lines.append(
+            f"| {_cell(r.system)} | {r.kind} | {fmt_signed(r.delta, 3)} [{fmt_signed(r.ci_low, 3)}, {fmt_signed(r.ci_high, 3)}] "
+            f"| {r.verdict} | {_cell(', '.join(r.wins) or '—')} | {_cell(', '.join(r.losses) or '—')} | {lat} | {_cell(r.index_cost)} |"
+        )
+    lines += ["", f"**Recommendation:** {_cell(d.recommendation)}"]
+    return lines
 
 
 def render_markdown(report: Report) -> str:
@@ -151,10 +166,15 @@ def render_markdown(report: Report) -> str:
         lines += [""] + _single(report)
     if report.answers:
         lines += _answers(report)
+    if report.decision:
+        lines += _decision(report)
     if report.worth:
         lines += _worth(report)
     if report.bridges:
         lines += _bridges(report)
     if report.cost:
         lines += _cost(report)
+    diagnosis = describe_diagnosis(report.run_card.get("diagnosis"))
+    if diagnosis:
+        lines += ["", "### Diagnosis", ""] + [f"- {_cell(line)}" for line in diagnosis]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from harness import __version__
 from harness.bridge.share import GainShare, run_gain_shares
 from harness.compare.model import Comparison
+from harness.decision import DecisionTable, decision_table
 from harness.report.answers import AnswerQuality, answer_quality
 from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
 from harness.types import Row
@@ -40,6 +41,7 @@ class Report:
     worth: WorthIt | None = None
     bridges: tuple[GainShare, ...] = ()
     """Per bridge of the run: the share of the full re-embed's gain it keeps (``harness.bridge.share``)."""
+    decision: DecisionTable | None = None
     version: str = __version__
 
     @property
@@ -128,4 +130,5 @@ def build_report(
         cost=cost,
         worth=worth,
         bridges=run_gain_shares(rows, card, primary),
+        decision=decision_table(comparison, primary=primary, run_card=card) if comparison is not None and primary else None,
     )

@@ -57,9 +57,10 @@ def test_run_folder_and_reports_follow_the_umask(workspace: Workspace):
     finally:
         os.umask(old)
     assert stat.S_IMODE(run.stat().st_mode) == 0o755
-    files = [*run.iterdir(), *(workspace.root / "cmp").iterdir()]
-    assert {p.name for p in files} >= {"rows.jsonl", "run_card.json", "report.html", "summary.md", "summary.json"}
-    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {p.name: "0o644" for p in files}
+    entries = [*run.rglob("*"), *(workspace.root / "cmp").rglob("*")]
+    assert {p.name for p in entries} >= {"rows.jsonl", "run_card.json", "report.html", "summary.md", "summary.json"}
+    want = {str(p): "0o755" if p.is_dir() else "0o644" for p in entries}  # folders (e.g. judging/) 0755, files 0644
+    assert {str(p): oct(stat.S_IMODE(p.stat().st_mode)) for p in entries} == want
 
 
 def test_stale_staging_is_removed_and_live_or_foreign_staging_kept(tmp_path):

@@ -98,7 +98,7 @@ def test_missing_collections_and_bad_arguments_are_clear(config, tmp_path):
     empty = config.model_copy(update={"store": config.store.model_copy(update={"path": tmp_path / "empty"})})
     with pytest.raises(ConfigError, match="no collection rs-.* for embedder 'baseline'.*`ragshift eval`"):
         RagshiftRetriever.from_config(empty)
-    with pytest.raises(ConfigError, match="no embedder named 'nope'"):
+    with pytest.raises(ConfigError, match="no system named 'nope'; systems: baseline, candidate"):
         RagshiftRetriever.from_config(config, "nope")
     with pytest.raises(ConfigError, match="similarity_top_k must be >= 1"):
         RagshiftRetriever.from_config(config, similarity_top_k=0)

@@ -145,7 +145,7 @@ def test_threshold_failure_and_user_errors_are_compact(run, project):
     assert threshold[1] == "ragshift gate failed: 'worse' ndcg@10 on all is below 0.99"
     assert threshold[-1] == f"report: {project / 'out'}/{threshold[-1].split('/out/')[1]}"
     unknown = failure_section(run.stdout, "test_unknown_system")
-    assert unknown.splitlines()[1] == "ConfigError: no embedder named 'nope'; embedders: baseline, same, worse"
+    assert unknown.splitlines()[1] == "ConfigError: no system named 'nope'; systems: baseline, same, worse"
     marker = failure_section(run.stdout, "ERROR at setup of test_marker_config")
     assert marker.strip() == f"ragshift: {project / 'missing.toml'}: config file not found"
 

@@ -33,7 +33,7 @@ def test_single_system_report(single_report):
 
 def test_comparison_report_sections(comparison_report):
     html = render_html(comparison_report)
-    assert _ids(html) == set(SECTIONS) | {"verdict", "flips", "training", "latency"}
+    assert _ids(html) == set(SECTIONS) | {"verdict", "flips", "training", "latency", "decision"}
     assert comparison_report.verdict == "fail"
     assert '<div class="big">FAIL</div>' in html
     assert "query_type=errorcode" in html and "p95_ms" in html

@@ -99,3 +99,17 @@ def test_embedded_store_locks_the_whole_folder(store):
         with pytest.raises(StoreBusy, match="reindex rs-a"):
             with store.write_lock("rs-b"):
                 pass  # pragma: no cover - never reached
+
+
+def test_many_queries_times_k_are_split_under_sqlites_variable_limit(store, monkeypatch):
+    import adapters.stores.chroma as chroma
+
+    index = create(store)
+    chunks, vectors = sample(12)
+    index.add(chunks, vectors, fingerprint=FP)
+    queries = np.random.default_rng(1).normal(size=(7, DIM)).astype(np.float32)
+    whole = index.query(queries, k=5, fingerprint=FP)
+    monkeypatch.setattr(chroma, "_SQL_VARIABLES", 10)  # 2 queries a call
+    split = index.query(queries, k=5, fingerprint=FP)
+    assert [[h.chunk_id for h in hits] for hits in split] == [[h.chunk_id for h in hits] for hits in whole]
+    assert len(split) == 7
