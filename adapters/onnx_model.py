@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from harness.errors import ConfigError
+from ragshift.harness.errors import ConfigError
 
 if TYPE_CHECKING:
     import onnxruntime

@@ -1,7 +1,7 @@
 """Answer quality of baseline vs fine-tuned MiniLM on XQuAD-en test, with the offline SmolLM2 generator.
 
 The candidate is all-MiniLM-L6-v2 fine-tuned (MNRL, 1 epoch) on XQuAD-en's train split (36 articles)
-through ``harness.finetune.run_finetune``, unless ``--candidate PATH`` names a model folder. Both
+through ``ragshift.harness.finetune.run_finetune``, unless ``--candidate PATH`` names a model folder. Both
 systems run the real pipeline (Chroma + LlamaIndex retriever, whole paragraphs), then the answer
 stage: the top ``--top-k`` paragraphs go into SmolLM2-135M-Instruct's prompt (greedy), and ragas'
 offline metrics score each answer against the gold span. Retrieval and answer metrics share one
@@ -40,8 +40,8 @@ ANSWER = ("answer.contains_gold", "answer.exact_match", "answer.rouge_l", "answe
 
 def finetuned_model(corpus, out: Path, *, retrain: bool, max_steps: int | None) -> tuple[Path, float | None]:
     """MNRL fine-tune on the train split (dev 10%, leakage vs test dropped); reused when present."""
-    from harness.finetune.config import FinetuneConfig
-    from harness.finetune.run import run_finetune
+    from ragshift.harness.finetune.config import FinetuneConfig
+    from ragshift.harness.finetune.run import run_finetune
 
     output = out / "finetuned-minilm"
     if (output / "config.json").is_file() and not retrain:
@@ -56,7 +56,7 @@ def finetuned_model(corpus, out: Path, *, retrain: bool, max_steps: int | None) 
 
 
 def run_config(data: Path, out: Path, candidate: Path, top_k: int):
-    from harness.config import RunConfig
+    from ragshift.harness.config import RunConfig
 
     return RunConfig.model_validate(
         {
@@ -77,14 +77,14 @@ def run_config(data: Path, out: Path, candidate: Path, top_k: int):
 def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     from rich.console import Console
 
-    from harness.answers import (
+    from ragshift.harness.answers import (
         AnswersConfig, build_answer_stage, changed_answers, failure_counts, merge_rows, retrieval_to_answers,
     )
-    from harness.compare import compare_rows
-    from harness.corpus import load_corpus
-    from harness.datasets import Dataset
-    from harness.run import score_rows
-    from harness.systems import build_system, load_embedder
+    from ragshift.harness.compare import compare_rows
+    from ragshift.harness.corpus import load_corpus
+    from ragshift.harness.datasets import Dataset
+    from ragshift.harness.run import score_rows
+    from ragshift.harness.systems import build_system, load_embedder
 
     console = Console(stderr=True)
     timings: dict[str, float] = {}
@@ -235,7 +235,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N test questions only; RESULTS.md untouched")
     parser.add_argument("--max-steps", type=int, help="stop fine-tuning after N steps (wiring checks)")
     args = parser.parse_args()
-    from harness.runtime import prepare_environment
+    from ragshift.harness.runtime import prepare_environment
 
     prepare_environment(offline=True)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -33,16 +33,16 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from bench.results_md import write_section  # noqa: E402
-from harness.bridge.fit import fit_map  # noqa: E402
-from harness.bridge.maps import unit_rows  # noqa: E402
-from harness.bridge.sample import draw_sample  # noqa: E402
-from harness.bridge.share import BridgeTriple, share_of_gain  # noqa: E402
-from harness.config import EmbedderConfig, load_config  # noqa: E402
-from harness.corpus import load_corpus  # noqa: E402
-from harness.metrics.rows import rows_from_hits  # noqa: E402
-from harness.metrics.spec import parse_metrics  # noqa: E402
-from harness.systems import build_chunker, load_embedder  # noqa: E402
-from harness.types import Hit  # noqa: E402
+from ragshift.harness.bridge.fit import fit_map  # noqa: E402
+from ragshift.harness.bridge.maps import unit_rows  # noqa: E402
+from ragshift.harness.bridge.sample import draw_sample  # noqa: E402
+from ragshift.harness.bridge.share import BridgeTriple, share_of_gain  # noqa: E402
+from ragshift.harness.config import EmbedderConfig, load_config  # noqa: E402
+from ragshift.harness.corpus import load_corpus  # noqa: E402
+from ragshift.harness.metrics.rows import rows_from_hits  # noqa: E402
+from ragshift.harness.metrics.spec import parse_metrics  # noqa: E402
+from ragshift.harness.systems import build_chunker, load_embedder  # noqa: E402
+from ragshift.harness.types import Hit  # noqa: E402
 
 METRICS = parse_metrics(["recall@10", "ndcg@10"])
 KINDS = {

@@ -1,6 +1,6 @@
 """Fine-tune all-MiniLM-L6-v2 on SciFact train; evaluate baseline and every recipe on SciFact test and XQuAD.
 
-Each recipe goes through ``harness.finetune.run_finetune`` (leakage guard, dev split, curves, card),
+Each recipe goes through ``ragshift.harness.finetune.run_finetune`` (leakage guard, dev split, curves, card),
 then both SciFact test (300 claims, 5,183 abstracts) and XQuAD-en (1,190 questions, all splits: no
 model saw them) are scored by exact cosine ranking with ragshift's metrics (nDCG@10), paired against
 the baseline (permutation test, BCa 95% CI). Baseline document vectors are cached, so the query
@@ -76,7 +76,7 @@ SMOKE: dict[str, Any] = dict(max_steps=2, epochs=1, batch_size=8, dev_pool_size=
 
 def subset(corpus, *, queries_per_split: int, extra_docs: int, seed: int = 0):
     """A small corpus for smoke runs: a few queries per split, their judged documents, some others."""
-    from harness.corpus.model import Corpus
+    from ragshift.harness.corpus.model import Corpus
 
     rng = random.Random(seed)
     keep = {q.qid for split in corpus.splits() for q in corpus.select(split)[:queries_per_split]}
@@ -96,8 +96,8 @@ def evaluate(embedder, corpus, queries) -> tuple[dict[str, float], float]:
     """Per-query nDCG@10 of exact cosine ranking over the whole corpus, and the wall time."""
     import numpy as np
 
-    from harness.finetune.evalsets import METRIC
-    from harness.metrics.retrieval import score_queries
+    from ragshift.harness.finetune.evalsets import METRIC
+    from ragshift.harness.metrics.retrieval import score_queries
 
     t0 = time.perf_counter()
     doc_ids = list(corpus.documents)
@@ -121,7 +121,7 @@ def unseen_positive_queries(corpus, test) -> list[str]:
 
 
 def paired(base: dict[str, float], cand: dict[str, float]) -> dict[str, Any]:
-    from harness.compare.stats import paired_compare
+    from ragshift.harness.compare.stats import paired_compare
 
     qids = sorted(base)
     r = paired_compare([base[q] for q in qids], [cand[q] for q in qids], test="permutation",
@@ -133,14 +133,14 @@ def paired(base: dict[str, float], cand: dict[str, float]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, save) -> dict[str, Any]:
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-    from adapters.training.query_adapter import QueryAdapterEmbedder
-    from harness.cache import CachedEmbedder, EmbeddingCache
-    from harness.corpus import load_corpus
-    from harness.finetune.config import FinetuneConfig
-    from harness.finetune.leakage import check_model
-    from harness.finetune.run import run_finetune
-    from harness.finetune.wiseft import GeneralSet
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder
+    from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+    from ragshift.harness.corpus import load_corpus
+    from ragshift.harness.finetune.config import FinetuneConfig
+    from ragshift.harness.finetune.leakage import check_model
+    from ragshift.harness.finetune.run import run_finetune
+    from ragshift.harness.finetune.wiseft import GeneralSet
 
     scifact, xquad = load_corpus(args.data), load_corpus(args.xquad)
     if args.smoke:
@@ -291,7 +291,7 @@ def main() -> int:
             return 2
     if args.smoke:
         args.out = args.out.with_name(args.out.name + "-smoke")
-    from harness.runtime import prepare_environment
+    from ragshift.harness.runtime import prepare_environment
 
     prepare_environment(offline=True)
     started = time.perf_counter()

@@ -92,14 +92,14 @@ def main() -> None:
     from llama_index.core import QueryBundle, VectorStoreIndex
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from adapters.chunkers.llamaindex import SentenceSplitterChunker
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-    from adapters.llamaindex.embedding import RagshiftEmbedding
-    from adapters.llamaindex.retriever import RagshiftRetriever
-    from adapters.stores.chroma import ChromaStore
-    from harness.cache import CachedEmbedder, EmbeddingCache
-    from harness.corpus import load_corpus
-    from harness.indexing import build_index
+    from ragshift.adapters.chunkers.llamaindex import SentenceSplitterChunker
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.adapters.llamaindex.embedding import RagshiftEmbedding
+    from ragshift.adapters.llamaindex.retriever import RagshiftRetriever
+    from ragshift.adapters.stores.chroma import ChromaStore
+    from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+    from ragshift.harness.corpus import load_corpus
+    from ragshift.harness.indexing import build_index
 
     corpus = load_corpus(REPO / "corpora" / "acme-kb")
     texts = [q.text for q in corpus.select("test")]

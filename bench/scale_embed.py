@@ -119,8 +119,8 @@ def floor(texts: list[str], model_path: str) -> float:
 def vectors(config) -> dict:
     import numpy as np
 
-    from harness.shipping import collections as col
-    from harness.systems import open_store
+    from ragshift.harness.shipping import collections as col
+    from ragshift.harness.systems import open_store
 
     store = open_store(config.store)
     (info,) = [c for c in col.list_collections(store) if c.name.startswith("rsx-")]
@@ -140,9 +140,9 @@ def main() -> int:
         return 2
     import numpy as np
 
-    from adapters.embedders.packaged import resolve_model
-    from harness.config import EngineSection, load_config
-    from harness.shipping.reindex_job import run_reindex
+    from ragshift.adapters.embedders.packaged import resolve_model
+    from ragshift.harness.config import EngineSection, load_config
+    from ragshift.harness.shipping.reindex_job import run_reindex
 
     model = resolve_model("all-MiniLM-L6-v2")
     lines, results, reference = [], {}, None
@@ -161,7 +161,7 @@ def main() -> int:
                 header, *rows = qrels.read_text(encoding="utf-8").splitlines()
                 rows = [r for r in rows if r.split("\t")[1] in ids]
                 (data / "qrels" / qrels.name).write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-        from harness.corpus import load_corpus
+        from ragshift.harness.corpus import load_corpus
 
         texts = [d.full_text for d in load_corpus(data).documents.values()]
         raw = floor(texts, model)

@@ -29,7 +29,7 @@ def raw_path(data: Path, model_path: str) -> tuple[float, float]:
     import pytrec_eval
     from sentence_transformers import SentenceTransformer
 
-    from harness.corpus import load_corpus
+    from ragshift.harness.corpus import load_corpus
 
     corpus = load_corpus(data)
     queries = corpus.select("test")
@@ -50,8 +50,8 @@ def raw_path(data: Path, model_path: str) -> tuple[float, float]:
 
 
 def ragshift_path(data: Path, workdir: Path) -> tuple[float, float, Path]:
-    from harness.config import load_config
-    from harness.run import run_eval
+    from ragshift.harness.config import load_config
+    from ragshift.harness.run import run_eval
 
     config_file = workdir / "scifact.toml"
     config_file.write_text(
@@ -98,9 +98,9 @@ def exact_vs_index(data: Path, workdir: Path, rows) -> int:
     """How many queries the approximate (HNSW) index ranks differently from brute force."""
     import numpy as np
 
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-    from harness.cache import CachedEmbedder, EmbeddingCache
-    from harness.corpus import load_corpus
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+    from ragshift.harness.corpus import load_corpus
 
     corpus = load_corpus(data)
     embedder = CachedEmbedder(SentenceTransformerEmbedder("all-MiniLM-L6-v2"), EmbeddingCache(workdir / "cache" / "embeddings.sqlite"))
@@ -122,7 +122,7 @@ def main() -> int:
     if not (args.data / "corpus.jsonl").is_file():
         print(f"SciFact not found at {args.data}", file=sys.stderr)
         return 2
-    from adapters.embedders.packaged import resolve_model
+    from ragshift.adapters.embedders.packaged import resolve_model
 
     with tempfile.TemporaryDirectory(prefix="ragshift-bench-") as tmp:
         raw_ndcg, raw_s = raw_path(args.data, resolve_model("all-MiniLM-L6-v2"))

@@ -4,7 +4,7 @@ The "simpler fixes" of issue 12: before fine-tuning, is a stronger untuned model
 cross-encoder over BM25 already better than the baseline? Every system is the adapter a run would use
 (BM25Retriever; OnnxEmbedder behind the embedding cache, Chroma and the LlamaIndex retriever;
 HybridRetriever; RerankRetriever with the ONNX cross-encoder); metrics by ir_measures
-(harness.metrics); Δ vs BM25 paired over queries (BCa 95% CI, permutation p).
+(ragshift.harness.metrics); Δ vs BM25 paired over queries (BCa 95% CI, permutation p).
 
     .venv/bin/python bench/systems_scifact.py [--data ../shared/data/scifact] [--rerank-top 100] [--write]
 
@@ -34,7 +34,7 @@ METRICS = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
 
 
 def evaluate(name: str, system: Any, queries, qrels, *, seconds_before: float = 0.0) -> dict[str, Any]:
-    from harness.metrics import parse_metrics, score_queries
+    from ragshift.harness.metrics import parse_metrics, score_queries
 
     t0 = time.perf_counter()
     hits = system.retrieve(queries, k=100)
@@ -67,13 +67,13 @@ def bm25_vs_llamaindex(bm25, queries) -> tuple[int, float]:
 
 
 def dense_system(corpus, workdir: Path):
-    from adapters.embedders.onnx import OnnxEmbedder
-    from harness.indexing import build_index
-    from harness.retrieval import IndexRetriever
-    from adapters.retrievers.dense import DenseRetriever
-    from adapters.stores.chroma import ChromaStore
-    from harness.cache import CachedEmbedder, EmbeddingCache
-    from harness.chunking import WholeDocumentChunker
+    from ragshift.adapters.embedders.onnx import OnnxEmbedder
+    from ragshift.harness.indexing import build_index
+    from ragshift.harness.retrieval import IndexRetriever
+    from ragshift.adapters.retrievers.dense import DenseRetriever
+    from ragshift.adapters.stores.chroma import ChromaStore
+    from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+    from ragshift.harness.chunking import WholeDocumentChunker
 
     embedder = CachedEmbedder(OnnxEmbedder("bge-small-en-v1.5"), EmbeddingCache(workdir / "cache" / "embeddings.sqlite"))
     chunker = WholeDocumentChunker()
@@ -88,7 +88,7 @@ def dense_system(corpus, workdir: Path):
 
 
 def paired(baseline: dict[str, Any], candidate: dict[str, Any]) -> str:
-    from harness.compare.stats import paired_compare
+    from ragshift.harness.compare.stats import paired_compare
 
     qids = sorted(baseline["rows"])
     r = paired_compare([baseline["rows"][q]["ndcg@10"] for q in qids], [candidate["rows"][q]["ndcg@10"] for q in qids],
@@ -108,10 +108,10 @@ def main() -> int:
         print(f"SciFact not found at {args.data}", file=sys.stderr)
         return 2
 
-    from adapters.retrievers.bm25 import BM25Retriever
-    from adapters.retrievers.hybrid import HybridRetriever
-    from harness.corpus import load_corpus
-    from harness.fusion import Fusion
+    from ragshift.adapters.retrievers.bm25 import BM25Retriever
+    from ragshift.adapters.retrievers.hybrid import HybridRetriever
+    from ragshift.harness.corpus import load_corpus
+    from ragshift.harness.fusion import Fusion
 
     corpus = load_corpus(args.data)
     queries = corpus.select("test")
@@ -137,8 +137,8 @@ def main() -> int:
 
     rerank_note = "not run"
     if args.rerank_top:
-        from adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
-        from adapters.retrievers.rerank import RerankRetriever
+        from ragshift.adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
+        from ragshift.adapters.retrievers.rerank import RerankRetriever
 
         subset = queries[: args.rerank_queries] if args.rerank_queries else queries
         texts = {d.doc_id: d.full_text for d in corpus.documents.values()}

@@ -3,4 +3,4 @@
 Nothing here imports torch, chromadb, llama_index or ragas at module import time.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -15,10 +15,10 @@ from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 
-from harness.errors import RagshiftError
-from harness.fingerprint import text_hash
-from harness.sqlite import connect
-from harness.protocols import Embedder, document_fingerprint
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.sqlite import connect
+from ragshift.harness.protocols import Embedder, document_fingerprint
 
 Kind = Literal["q", "d"]
 

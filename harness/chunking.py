@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from harness.fingerprint import stable_hash
-from harness.types import Chunk, Document
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.types import Chunk, Document
 
 
 class WholeDocumentChunker:

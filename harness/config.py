@@ -26,17 +26,17 @@ from pydantic import (
     model_validator,
 )
 
-from harness.answers.config import AnswersConfig
-from harness.bridge.config import BridgeSection
-from harness.compare.policy import RegressionPolicy
-from harness.compare.settings import CompareSettings
-from harness.cost import CostSettings
-from harness.errors import ConfigError, MissingDependency
-from harness.finetune.config import FinetuneConfig
-from harness.sections import ClassPath, ConfigPath, Section, _resolve, section
-from harness.fingerprint import stable_hash
-from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
-from harness.paths import folder_problem, name_problem, safe_name
+from ragshift.harness.answers.config import AnswersConfig
+from ragshift.harness.bridge.config import BridgeSection
+from ragshift.harness.compare.policy import RegressionPolicy
+from ragshift.harness.compare.settings import CompareSettings
+from ragshift.harness.cost import CostSettings
+from ragshift.harness.errors import ConfigError, MissingDependency
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.sections import ClassPath, ConfigPath, Section, _resolve, section
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
+from ragshift.harness.paths import folder_problem, name_problem, safe_name
 
 DEFAULT_METRICS = ("ndcg@10", "recall@5", "recall@10", "precision@5", "mrr", "map", "hit_rate@10")
 
@@ -204,7 +204,7 @@ class EmbedderConfig(Section):
         return self
 
     def adapter_options(self) -> dict[str, Any]:
-        """Keyword options for ``adapters.embedders.factory.build_embedder(self.kind, ...)``.
+        """Keyword options for ``ragshift.adapters.embedders.factory.build_embedder(self.kind, ...)``.
 
         For ``openai`` the key is read from the environment variable ``api_key_env`` now (None if unset).
         """
@@ -222,7 +222,7 @@ SYSTEM_OPTIONS = {
 }
 """The keys each system kind uses besides ``name`` and ``kind``; setting any other is an error."""
 FAKE_CROSS_ENCODER = "fake:token-overlap"
-"""``cross_encoder`` value of the deterministic test fake (``harness.testing.cross_scorers.TokenOverlapScorer``)."""
+"""``cross_encoder`` value of the deterministic test fake (``ragshift.harness.testing.cross_scorers.TokenOverlapScorer``)."""
 
 
 class SystemConfig(Section):

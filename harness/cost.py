@@ -31,12 +31,12 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 from pydantic import Field
 
-from harness.protocols import Embedder, Retriever
-from harness.sections import Section
-from harness.types import Chunk, Document, Query
+from ragshift.harness.protocols import Embedder, Retriever
+from ragshift.harness.sections import Section
+from ragshift.harness.types import Chunk, Document, Query
 
 INDEX_BATCH = 64
-"""Chunks per encode call, as ``harness.indexing.build_index`` embeds a corpus."""
+"""Chunks per encode call, as ``ragshift.harness.indexing.build_index`` embeds a corpus."""
 SAMPLE_EVERY_S = 0.005
 MB = 1024 * 1024
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.config import CorpusSection
-from harness.corpus import Corpus, load_section
-from harness.errors import ConfigError
-from harness.types import Query
+from ragshift.harness.config import CorpusSection
+from ragshift.harness.corpus import Corpus, load_section
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.types import Query
 
 
 @dataclass

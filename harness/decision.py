@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Sequence
 
-from harness.compare.model import ALL, Comparison
-from harness.numbers import is_finite
+from ragshift.harness.compare.model import ALL, Comparison
+from ragshift.harness.numbers import is_finite
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from harness.types import Hit, Query
+from ragshift.harness.types import Hit, Query
 
 POOL_DEPTH = 100
 SHEET_DEPTH = 10

@@ -1,27 +1,27 @@
 """The adapter a configured embedder names: the factory's kinds, plus the kinds that wrap other
 embedders (``degraded`` wraps the entry its ``of`` names; ``bridged`` rebuilds the two models its
-bridge folder records). Callers: the composition root (``harness.systems``), workers building their
-own replica (``adapters.engines.recipe``), promote and the plug-in retriever."""
+bridge folder records). Callers: the composition root (``ragshift.harness.systems``), workers building their
+own replica (``ragshift.adapters.engines.recipe``), promote and the plug-in retriever."""
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.config import EmbedderConfig, RunConfig
-from harness.errors import RagshiftError
-from harness.protocols import Embedder
+from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.protocols import Embedder
 
 
 def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache | None = None) -> Embedder:
     """The adapter ``spec`` names. ``kind = "degraded"`` wraps the embedder its ``of`` names, served from
     ``cache`` when given (so the noise is added to cached vectors rather than to a fresh encode);
     ``kind = "bridged"`` opens a bridge folder, rebuilding both models it records."""
-    from adapters.embedders.factory import build_embedder
+    from ragshift.adapters.embedders.factory import build_embedder
 
     options = spec.adapter_options()
     if spec.kind == "bridged":
-        from harness.bridge.embedder import load_bridge
+        from ragshift.harness.bridge.embedder import load_bridge
 
         return load_bridge(options["model"], build=build_recorded)
     if spec.kind == "degraded":
@@ -33,11 +33,11 @@ def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache
 def build_recorded(record: Mapping[str, Any]) -> Embedder:
     """A fresh embedder (no cache) from a recorded ``[[embedders]]`` table, as a bridge folder keeps them
     (a ``degraded`` record holds the record it degrades under ``of``)."""
-    from adapters.embedders.factory import build_embedder
+    from ragshift.adapters.embedders.factory import build_embedder
 
     record = dict(record)
     if record.get("kind") == "degraded":
-        from harness.testing.degraded import NoisyEmbedder
+        from ragshift.harness.testing.degraded import NoisyEmbedder
 
         return NoisyEmbedder(build_recorded(record["of"]), noise=float(record["noise"]))
     try:

@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
 
-from harness.errors import ConfigError
-from harness.types import Hit
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.types import Hit
 
 Method = Literal["rrf", "weighted"]
 Normalization = Literal["minmax", "zscore"]

@@ -5,11 +5,11 @@ lower bound of ``Δ = candidate - baseline`` is at least ``-max_drop``, overall 
 with ``min_support`` queries; otherwise it fails, saying whether a drop beyond ``max_drop`` is
 measured (``fail``) or the data cannot tell (``inconclusive``, with the queries that would resolve
 it). ``mode="significance"`` fails only a drop beyond ``max_drop`` that is significant after the
-policy's correction. See ``harness.compare.policy`` for both modes.
+policy's correction. See ``ragshift.harness.compare.policy`` for both modes.
 
 A failing gate raises ``GateFailure`` (an ``AssertionError``) whose message is a compact table of
 the slices that failed and the path of the HTML report; the ragshift pytest plugin prints only that.
-Statistics come from ``harness.compare`` (scipy: paired test, bootstrap CI and bounds, Holm).
+Statistics come from ``ragshift.harness.compare`` (scipy: paired test, bootstrap CI and bounds, Holm).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
-from harness.errors import ConfigError
-from harness.numbers import is_finite
-from harness.types import Row
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.numbers import is_finite
+from ragshift.harness.types import Row
 
 if TYPE_CHECKING:
-    from harness.compare import CompareSettings, Comparison, MetricTest, Mode, PairComparison, RegressionPolicy
+    from ragshift.harness.compare import CompareSettings, Comparison, MetricTest, Mode, PairComparison, RegressionPolicy
 
 FailOn = Literal["fail", "inconclusive", "warn"]
 """The mildest verdict that fails a gate: ``inconclusive`` (default) fails ``inconclusive`` and ``fail``."""
@@ -73,7 +73,7 @@ def _p(x: float) -> str:
 
 def gate_settings(**changes: object) -> CompareSettings:
     """The gates' comparison settings: ``CompareSettings`` without automatic tags, plus ``changes``."""
-    from harness.compare import CompareSettings
+    from ragshift.harness.compare import CompareSettings
 
     return CompareSettings(auto_tags=False).updated(**changes)
 
@@ -84,7 +84,7 @@ def gate_policy(
     """One gate's policy: its own limits and mode (no per-metric rules); correction and power from ``base``."""
     from pydantic import ValidationError
 
-    from harness.compare import RegressionPolicy
+    from ragshift.harness.compare import RegressionPolicy
 
     inherited = base.model_dump(include={"correction", "power"}) if base is not None else {}
     try:
@@ -130,7 +130,7 @@ def compare_metric(
     ``policy`` defaults to ``gate_policy`` (non-inferiority, max_drop 0.01, alpha 0.05, min_support
     20), ``settings`` to ``gate_settings()``.
     """
-    from harness.compare import compare_rows
+    from ragshift.harness.compare import compare_rows
 
     paired, _ = metric_rows(rows, [baseline, candidate], metric)
     if not paired:
@@ -141,7 +141,7 @@ def compare_metric(
 
 def failing_tests(comparison: Comparison, fail_on: FailOn = "inconclusive") -> list[tuple[PairComparison, MetricTest]]:
     """Deciding tests whose verdict is at least ``fail_on``, in report order, with their pair."""
-    from harness.compare import Verdict
+    from ragshift.harness.compare import Verdict
 
     floor = Verdict(fail_on).severity
     return [(p, t) for p in comparison.pairs for t in p.tests if t.deciding and t.verdict.severity >= floor]
@@ -293,8 +293,8 @@ def require_not_worse(
 def slice_rows(rows: Iterable[Row], slice_label: str) -> list[Row]:
     """Rows in a slice: ``all``, ``field=value`` of a query field (``query_type=acronym``, a meta key)
     or an automatic tag (``tag=acronym``, ``form=question``, ``length=short``)."""
-    from harness.compare.slices import field_values
-    from harness.compare.tagger import tag_query
+    from ragshift.harness.compare.slices import field_values
+    from ragshift.harness.compare.tagger import tag_query
 
     rows = list(rows)
     if slice_label == "all":

@@ -1,5 +1,5 @@
 """``build_index``: a corpus into its collection of a VectorStore once, embedding only the chunks it lacks
-(``harness.retrieval`` queries it)."""
+(``ragshift.harness.retrieval`` queries it)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any, Callable, Sequence
 
 from rich.console import Console
 
-from harness.corpus.model import Corpus
-from harness.naming import collection_name
-from harness.protocols import Chunker, Embedder, EmbeddingEngine, StoredIndex, VectorStore, document_fingerprint
-from harness.shipping.reindex import embed_into
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.naming import collection_name
+from ragshift.harness.protocols import Chunker, Embedder, EmbeddingEngine, StoredIndex, VectorStore, document_fingerprint
+from ragshift.harness.shipping.reindex import embed_into
 
 
 def build_index(

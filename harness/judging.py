@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from harness.errors import ConfigError
+from ragshift.harness.errors import ConfigError
 
 SHEET_JSONL = "sheet.jsonl"
 SHEET_HTML = "sheet.html"
@@ -90,7 +90,7 @@ def merge_qrels(qrels: Path, judgments: dict[tuple[str, str], int], *, replace: 
     """Add ``judgments`` to the qrels TSV (written whole, atomically); returns (added, changed).
 
     A judgment that disagrees with the qrels is an error unless ``replace``."""
-    from harness.report.write import write_atomic
+    from ragshift.harness.report.write import write_atomic
 
     lines = qrels.read_text(encoding="utf-8").splitlines() if qrels.exists() else [HEADER]
     if not lines or lines[0].split("\t")[:2] != ["query-id", "corpus-id"]:

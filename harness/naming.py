@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.fingerprint import stable_hash
+from ragshift.harness.fingerprint import stable_hash
 
 
 def collection_name(corpus_fp: str, chunker_fp: str, embedder_fp: str) -> str:

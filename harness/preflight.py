@@ -1,6 +1,6 @@
 """Checks run before any work: what would otherwise fail with a traceback after minutes of indexing.
 
-Folders named in the config are checked when it loads (``harness.config``); this checks what the
+Folders named in the config are checked when it loads (``ragshift.harness.config``); this checks what the
 command line adds (``--output``) and every model a command will load, without loading it.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.config import RunConfig
-from harness.errors import ConfigError, RagshiftError
-from harness.paths import folder_problem
-from harness.runtime import prepare_environment
+from ragshift.harness.config import RunConfig
+from ragshift.harness.errors import ConfigError, RagshiftError
+from ragshift.harness.paths import folder_problem
+from ragshift.harness.runtime import prepare_environment
 
 
 def check_output(output: Path | None, option: str = "--output") -> None:
@@ -41,7 +41,7 @@ def check_models(config: RunConfig, source: Path | str, *, finetune: bool = Fals
 
 
 def _locate(model: str, where: str) -> None:
-    from adapters.embedders.sentence_transformers import locate_model
+    from ragshift.adapters.embedders.sentence_transformers import locate_model
 
     try:
         locate_model(model)

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Protoc
 
 import numpy as np
 
-from harness.errors import FingerprintMismatch
-from harness.types import Chunk, Document, Hit, Query
+from ragshift.harness.errors import FingerprintMismatch
+from ragshift.harness.types import Chunk, Document, Hit, Query
 
 if TYPE_CHECKING:
-    from harness.answers.sample import AnswerSample, JudgeVerdict
-    from harness.shipping.aliases import AliasStore
+    from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+    from ragshift.harness.shipping.aliases import AliasStore
 
 ChatMessages = Sequence[Mapping[str, str]]
 """OpenAI-style chat: ``[{"role": "system", "content": ...}, {"role": "user", "content": ...}]``."""

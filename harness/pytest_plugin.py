@@ -1,6 +1,6 @@
 """pytest plugin (entry point ``pytest11``): retrieval regression gates as ordinary tests.
 
-Fixtures: ``ragshift`` (a ``harness.suite.Suite``: the suite config evaluated once per session) and
+Fixtures: ``ragshift`` (a ``ragshift.harness.suite.Suite``: the suite config evaluated once per session) and
 ``ragshift_config`` (its parsed ``RunConfig``). The suite config comes from, first to last:
 ``@pytest.mark.ragshift(config=PATH)`` (relative to the test file), ``--ragshift-config PATH``,
 the ``ragshift_config`` ini option (relative to the ini file). pytest-xdist works: workers of one
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 import pytest
 
 if TYPE_CHECKING:
-    from harness.config import RunConfig
-    from harness.suite import Suite
+    from ragshift.harness.config import RunConfig
+    from ragshift.harness.suite import Suite
 
 MARKER = (
     "ragshift(config=None): a ragshift regression gate; config= is the suite config (TOML, relative to the "
@@ -71,15 +71,15 @@ def _config_path(request: pytest.FixtureRequest) -> Path:
 
 
 def _suite(request: pytest.FixtureRequest) -> Suite:
-    from harness.errors import RagshiftError
-    from harness.suite import Suite
+    from ragshift.harness.errors import RagshiftError
+    from ragshift.harness.suite import Suite
 
     path = _config_path(request).resolve()
     report = request.config.getoption("ragshift_report")
     suites = request.config.stash[_SUITES]
     key = (path, report)
     if key not in suites:
-        from harness.runtime import prepare_environment
+        from ragshift.harness.runtime import prepare_environment
 
         try:
             suites[key] = Suite(path, output=report)
@@ -95,7 +95,7 @@ def _suite(request: pytest.FixtureRequest) -> Suite:
 
 @pytest.fixture
 def ragshift(request: pytest.FixtureRequest) -> Suite:
-    """The suite (``harness.suite.Suite``): ``rows(system)``, ``assert_not_worse``, ``assert_at_least``, ``report_path``."""
+    """The suite (``ragshift.harness.suite.Suite``): ``rows(system)``, ``assert_not_worse``, ``assert_at_least``, ``report_path``."""
     return _suite(request)
 
 
@@ -110,8 +110,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     """A failed gate, or a ragshift error in a test using the fixture, shows its message and test line only."""
     report = yield
     if report.failed and call.excinfo is not None and call.when == "call":
-        from harness.errors import RagshiftError
-        from harness.gates import GateFailure
+        from ragshift.harness.errors import RagshiftError
+        from ragshift.harness.gates import GateFailure
 
         uses_suite = bool({"ragshift", "ragshift_config"} & set(getattr(item, "fixturenames", ())))
         if call.excinfo.errisinstance(GateFailure) or (uses_suite and call.excinfo.errisinstance(RagshiftError)):

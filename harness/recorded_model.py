@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from harness.config import EmbedderConfig
-from harness.errors import ConfigError
-from harness.protocols import Embedder
+from ragshift.harness.config import EmbedderConfig
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import Embedder
 
 MODEL = "ragshift:model"
 
@@ -31,7 +31,7 @@ def spec_of(tags: Mapping[str, Any]) -> EmbedderConfig:
 
 def recorded_embedder(tags: Mapping[str, Any]) -> Embedder:
     """Build the embedder a serving collection records (not cached; the model loads lazily)."""
-    from adapters.embedders.factory import build_embedder
+    from ragshift.adapters.embedders.factory import build_embedder
 
     spec = spec_of(tags)
     if spec.kind == "degraded":

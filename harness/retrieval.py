@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from harness.errors import ConfigError, FingerprintMismatch
-from harness.protocols import Embedder, VectorIndex, document_fingerprint
-from harness.types import Hit, Query
+from ragshift.harness.errors import ConfigError, FingerprintMismatch
+from ragshift.harness.protocols import Embedder, VectorIndex, document_fingerprint
+from ragshift.harness.types import Hit, Query
 
 
 def best_chunk_per_document(hits: Sequence[Hit]) -> list[Hit]:

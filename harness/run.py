@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from rich.console import Console
 from rich.markup import escape
 
-from harness import stages
-from harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
-from harness.config import EmbedderConfig, RunConfig
-from harness.datasets import Dataset, load_dataset
-from harness.diagnosis import POOL_DEPTH, Pool
-from harness.diagnosis import summarize as summarize_diagnosis
-from harness.fingerprint import stable_hash
-from harness.metrics.rows import rows_from_hits
-from harness.rundir import RUN_CARD, StagedRun
-from harness.types import Hit, Row
+from ragshift.harness import stages
+from ragshift.harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
+from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.datasets import Dataset, load_dataset
+from ragshift.harness.diagnosis import POOL_DEPTH, Pool
+from ragshift.harness.diagnosis import summarize as summarize_diagnosis
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.metrics.rows import rows_from_hits
+from ragshift.harness.rundir import RUN_CARD, StagedRun
+from ragshift.harness.types import Hit, Row
 
 if TYPE_CHECKING:
-    from harness.systems import System
+    from ragshift.harness.systems import System
 
 JUDGING = "judging"
 """Run-folder sub-folder of the judging sheet (sheet.jsonl, sheet.html)."""
@@ -72,7 +72,7 @@ def run_eval(
     be written is written under the store's write lock, waiting up to ``wait`` seconds for it.
     ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (instead of loading one).
     """
-    from harness.systems import SystemBuilder
+    from ragshift.harness.systems import SystemBuilder
 
     console = console or Console(quiet=True)
     timings: dict[str, float] = {}
@@ -126,13 +126,13 @@ def run_eval(
                 cost[spec.name] = measure_system_cost(config, config.embedder(spec.embedder), system, ds, console, name=spec.name)
             if ds is datasets[0] and spec.name == config.baseline and system.embedder is not None:
                 baseline_store = (system.index_info.get("collection"), system.collections)
-    from harness.decision import index_cost
+    from ragshift.harness.decision import index_cost
 
     costs = {s.name: index_cost(config, s.name, built, cost) for s in config.all_systems}
     rollback = rollback_facts(config, *baseline_store) if baseline_store is not None else {}
     if rollback and systems.get(config.baseline):
-        from harness.shipping.collections import alias_facts
-        from harness.systems import open_store
+        from ragshift.harness.shipping.collections import alias_facts
+        from ragshift.harness.systems import open_store
 
         rollback.update(alias_facts(open_store(config.store), systems[config.baseline]["fingerprint"]))
     answers = stage.fingerprint() if stage is not None else None
@@ -169,7 +169,7 @@ def run_eval(
 def time_queries(retriever: Any, queries: Sequence[Any], config: RunConfig) -> dict[str, float]:
     """p50/p95 of one query at a time through the system as evaluated (embedding cache on), on the
     first ``[cost] latency_queries`` queries after ``[cost] warmup`` untimed ones."""
-    from harness.cost import percentile
+    from ragshift.harness.cost import percentile
 
     sample = list(queries[: config.cost.latency_queries])
     for q in sample[: config.cost.warmup]:
@@ -186,8 +186,8 @@ def time_queries(retriever: Any, queries: Sequence[Any], config: RunConfig) -> d
 
 def check_leakage(config: RunConfig, datasets: Sequence[Dataset], *, allow: bool) -> dict[str, Any]:
     """Leakage reports of ragshift-trained models (per embedder) against every evaluated dataset."""
-    from harness.bridge.specs import query_model_dir
-    from harness.finetune.leakage import check_model
+    from ragshift.harness.bridge.specs import query_model_dir
+    from ragshift.harness.finetune.leakage import check_model
 
     found: dict[str, Any] = {}
     for spec in config.embedders:
@@ -205,9 +205,9 @@ def measure_system_cost(
     config: RunConfig, spec: EmbedderConfig, system: System, ds: Dataset, console: Console, *, name: str | None = None
 ) -> dict[str, Any]:
     """Run-card ``cost[<system>]``: latency, throughput and memory of a fresh uncached instance of the
-    embedder on a small sample of ``ds`` (see ``harness.cost``), next to how its index was built."""
-    from harness import systems as composition
-    from harness.cost import measure_cost, sample_chunks
+    embedder on a small sample of ``ds`` (see ``ragshift.harness.cost``), next to how its index was built."""
+    from ragshift.harness import systems as composition
+    from ragshift.harness.cost import measure_cost, sample_chunks
 
     documents = list(ds.corpus.documents.values())
     chunks = sample_chunks(documents, system.chunker.chunk, config.cost.throughput_chunks, seed=config.run.seed)
@@ -254,8 +254,8 @@ def rollback_facts(config: RunConfig, collection: str | None, collections: Calla
 def seen_by_training(config: RunConfig, datasets: Sequence[Dataset]) -> dict[str, dict[str, bool]]:
     """Per dataset and query: does a relevant document of it appear among the training positives of any
     evaluated ragshift-trained model? (Only datasets of the corpus those models were trained on.)"""
-    from harness.bridge.specs import query_model_dir
-    from harness.finetune.leakage import seen_positives
+    from ragshift.harness.bridge.specs import query_model_dir
+    from ragshift.harness.finetune.leakage import seen_positives
 
     found: dict[str, dict[str, bool]] = {}
     for spec in config.embedders:
@@ -274,7 +274,7 @@ def mark_seen(rows: list[Row], seen: Mapping[str, bool] | None) -> list[Row]:
     """Rows with ``meta["train_positive"]`` = ``seen`` / ``unseen`` (unchanged when nothing was trained)."""
     from dataclasses import replace
 
-    from harness.finetune.leakage import TRAIN_POSITIVE
+    from ragshift.harness.finetune.leakage import TRAIN_POSITIVE
 
     if not seen:
         return rows
@@ -342,7 +342,7 @@ def compare(config: RunConfig, rows: Sequence[Row], console: Console) -> Any:
     """Baseline vs every other system, when there are two or more."""
     if len(config.all_systems) < 2:
         return None
-    from harness.compare.configured import compare_configured
+    from ragshift.harness.compare.configured import compare_configured
 
     comparison = compare_configured(config, rows)
     console.print(f"verdict: [bold]{comparison.verdict.value}[/]")
@@ -384,7 +384,7 @@ def publish(
 ) -> RunResult:
     """Write rows, run card, reports and the judging sheet (``judging/``, when given) into a staging
     folder, then rename it into place."""
-    from harness.report import build_report, write_report
+    from ragshift.harness.report import build_report, write_report
 
     stages.enter(f"publishing {run_id}", "the earlier run folder of this run id, if any; the staging folder is removed")
     staged = StagedRun(output or config.run.output, run_id)
@@ -393,8 +393,8 @@ def publish(
         staged.write_json(RUN_CARD, run_card)
         write_report(staged.path, build_report(rows, run_card, comparison))
         if sheet is not None:
-            from harness.judging import sheet_texts
-            from harness.report import write_atomic
+            from ragshift.harness.judging import sheet_texts
+            from ragshift.harness.report import write_atomic
 
             for name, text in sheet_texts([dict(i) for i in sheet], title=f"judging sheet of {run_id}").items():
                 write_atomic(staged.path / JUDGING / name, text)

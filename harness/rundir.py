@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from harness.errors import RagshiftError, RunFolderError
-from harness.paths import folder_problem, name_problem, open_up, safe_name
-from harness.types import Row
+from ragshift.harness.errors import RagshiftError, RunFolderError
+from ragshift.harness.paths import folder_problem, name_problem, open_up, safe_name
+from ragshift.harness.types import Row
 
 ROWS = "rows.jsonl"
 SUMMARY = "summary.json"

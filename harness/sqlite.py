@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from harness.errors import RagshiftError
+from ragshift.harness.errors import RagshiftError
 
 
 @contextmanager

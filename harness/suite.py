@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from harness.fingerprint import stable_hash
-from harness.gates import (
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.gates import (
     FailOn,
     ThresholdCheck,
     assert_at_least,
@@ -25,12 +25,12 @@ from harness.gates import (
     metric_rows,
     require_not_worse,
 )
-from harness.types import Row
+from ragshift.harness.types import Row
 
 if TYPE_CHECKING:
-    from harness.compare import Comparison, Mode
-    from harness.config import RunConfig
-    from harness.run import RunResult
+    from ragshift.harness.compare import Comparison, Mode
+    from ragshift.harness.config import RunConfig
+    from ragshift.harness.run import RunResult
 
 XDIST_RUN = "PYTEST_XDIST_TESTRUNUID"
 """Set by pytest-xdist in every worker of one test run (the same value in all of them)."""
@@ -40,7 +40,7 @@ class Suite:
     """Evaluates every embedder of a config at most once; ``output`` overrides the config's ``[run] output``."""
 
     def __init__(self, config_path: str | Path, *, output: str | Path | None = None) -> None:
-        from harness.config import load_config
+        from ragshift.harness.config import load_config
 
         self.path = Path(config_path).resolve()
         self.config: RunConfig = load_config(self.path)
@@ -89,7 +89,7 @@ class Suite:
         auto_tags: bool | None = None,
         fail_on: FailOn = "inconclusive",
     ) -> Comparison:
-        """``harness.gates.assert_not_worse`` on this suite's rows.
+        """``ragshift.harness.gates.assert_not_worse`` on this suite's rows.
 
         Unset arguments come from the suite config: ``baseline`` from ``[compare] baseline`` (else the
         first embedder), ``max_drop`` / ``alpha`` / ``min_support`` from ``[policy]`` (max_drop,
@@ -125,13 +125,13 @@ class Suite:
         return require_not_worse(comparison, fail_on=fail_on, report=report, left_out=left_out)
 
     def assert_at_least(self, system: str, metric: str, threshold: float, *, slice: str = "all") -> ThresholdCheck:
-        """``harness.gates.assert_at_least`` on this suite's rows; a failure points at the run's report."""
+        """``ragshift.harness.gates.assert_at_least`` on this suite's rows; a failure points at the run's report."""
         __tracebackhide__ = True
         return assert_at_least(self.rows(system), system=system, metric=metric, threshold=threshold, slice=slice,
                                report=self.report_path)
 
     def _evaluate(self) -> RunResult:
-        from harness.run import run_eval
+        from ragshift.harness.run import run_eval
 
         return run_eval(self.config, output=self.output)
 
@@ -139,8 +139,8 @@ class Suite:
         """Evaluate once per xdist test run: under a lock, the first worker evaluates; others read its folder."""
         from filelock import FileLock
 
-        from harness.rundir import RUN_CARD, SUMMARY, read_json, read_rows
-        from harness.run import RunResult
+        from ragshift.harness.rundir import RUN_CARD, SUMMARY, read_json, read_rows
+        from ragshift.harness.run import RunResult
 
         shared = Path(tempfile.gettempdir()) / f"ragshift-xdist-{os.environ[XDIST_RUN]}"
         shared.mkdir(parents=True, exist_ok=True)
@@ -158,7 +158,7 @@ class Suite:
 
     def _gate_report(self, rows: list[Row], comparison: Comparison, name: str) -> Path:
         """The gate's comparison (its metric, slices and policy) with both systems' full rows."""
-        from harness.report import build_report, write_report
+        from ragshift.harness.report import build_report, write_report
 
         pair = comparison.pairs[0]
         metric = pair.metrics[0]

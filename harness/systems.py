@@ -10,15 +10,15 @@ from typing import Any, Callable
 
 from rich.console import Console
 
-from harness import stages
-from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.config import FAKE_CROSS_ENCODER, ChunkingSection, EmbedderConfig, RunConfig, StoreSection, SystemConfig
-from harness.corpus import Corpus
-from harness.embedders import build_adapter, build_recorded, uncached_embedder  # noqa: F401  (the composition root's face)
-from harness.indexing import build_index
-from harness.errors import ConfigError
-from harness.protocols import Chunker, CrossScorer, Embedder, RetrievalSystem, Retriever, VectorStore
-from harness.retrieval import IndexRetriever
+from ragshift.harness import stages
+from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+from ragshift.harness.config import FAKE_CROSS_ENCODER, ChunkingSection, EmbedderConfig, RunConfig, StoreSection, SystemConfig
+from ragshift.harness.corpus import Corpus
+from ragshift.harness.embedders import build_adapter, build_recorded, uncached_embedder  # noqa: F401  (the composition root's face)
+from ragshift.harness.indexing import build_index
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, RetrievalSystem, Retriever, VectorStore
+from ragshift.harness.retrieval import IndexRetriever
 
 
 @dataclass
@@ -63,10 +63,10 @@ def build_chunker(config: RunConfig, chunking: ChunkingSection | None = None) ->
     """The chunker of ``chunking`` (a system's own), else of the run's ``[chunking]``."""
     chunking = chunking or config.chunking
     if chunking.strategy == "none":
-        from harness.chunking import WholeDocumentChunker
+        from ragshift.harness.chunking import WholeDocumentChunker
 
         return WholeDocumentChunker()
-    from adapters.chunkers.llamaindex import SentenceSplitterChunker
+    from ragshift.adapters.chunkers.llamaindex import SentenceSplitterChunker
 
     return SentenceSplitterChunker(size=chunking.size, overlap=chunking.overlap)
 
@@ -83,7 +83,7 @@ def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) 
 def open_store(section: StoreSection) -> VectorStore:
     """The store a ``[store]`` section names: Chroma in a folder or on a server (a token is read from
     ``$token_env`` now). Every config-driven open goes through here."""
-    from adapters.stores.chroma import ChromaStore
+    from ragshift.adapters.stores.chroma import ChromaStore
 
     return ChromaStore.from_section(section)
 
@@ -97,7 +97,7 @@ def build_system(
     A collection that is missing or incomplete is written under the store's write lock (the one
     ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it. The model
     work runs on the configured ``[engine]`` (this process, a process pool, or Ray)."""
-    from adapters.engines.factory import build_engine
+    from ragshift.adapters.engines.factory import build_engine
 
     chunker = build_chunker(config, chunking)
     name = name or spec.name
@@ -112,7 +112,7 @@ def build_system(
         batch_size=config.engine.batch_size, engine=engine,
     )
     timings = {"index": time.perf_counter() - t0}
-    from adapters.retrievers.dense import DenseRetriever
+    from ragshift.adapters.retrievers.dense import DenseRetriever
 
     retriever = DenseRetriever(
         IndexRetriever(index, embedder, fanout=config.store.fanout), embedder,
@@ -175,14 +175,14 @@ def build_retrieval_system(config: RunConfig, spec: SystemConfig, corpus: Corpus
     t0 = time.perf_counter()
     retriever: RetrievalSystem
     if spec.kind == "hybrid":
-        from adapters.retrievers.hybrid import HybridRetriever
-        from harness.fusion import Fusion
+        from ragshift.adapters.retrievers.hybrid import HybridRetriever
+        from ragshift.harness.fusion import Fusion
 
         fusion = Fusion(method=spec.fusion, weights=spec.weights, rrf_k=spec.rrf_k, normalization=spec.normalize)
         depth = max(spec.depth, config.metrics.depth)
         retriever = HybridRetriever([_system(p) for p in parts], fusion=fusion, depth=depth)
     elif spec.kind == "rerank":
-        from adapters.retrievers.rerank import RerankRetriever
+        from ragshift.adapters.retrievers.rerank import RerankRetriever
 
         retriever = RerankRetriever(_system(parts[0]), builder.scorer(spec.cross_encoder), top_n=spec.top_n)
     else:  # pragma: no cover - the config's Literal rules it out
@@ -201,7 +201,7 @@ def _system(system: System) -> RetrievalSystem:
 
 def _bm25_system(config: RunConfig, spec: SystemConfig, corpus: Corpus, console: Console) -> System:
     """bm25s over the chunks of ``corpus`` (built in memory each run: no re-embedding, seconds)."""
-    from adapters.retrievers.bm25 import BM25Retriever, BM25Settings
+    from ragshift.adapters.retrievers.bm25 import BM25Retriever, BM25Settings
 
     chunker = build_chunker(config, spec.chunking)
     stages.enter(f"indexing {corpus.name} with {spec.name} (BM25)", stages.INDEXING)
@@ -218,14 +218,14 @@ def build_cross_scorer(value: str) -> CrossScorer:
     """A ``cross_encoder`` setting as a scorer: the test fake, the packaged ONNX model, an ONNX folder,
     or a sentence-transformers CrossEncoder folder."""
     if value == FAKE_CROSS_ENCODER:
-        from harness.testing.cross_scorers import TokenOverlapScorer
+        from ragshift.harness.testing.cross_scorers import TokenOverlapScorer
 
         return TokenOverlapScorer()
     folder = Path(value).expanduser()
     if folder.is_dir() and not any(folder.glob("*.onnx")):
-        from adapters.rerankers.st_cross_encoder import SentenceTransformerCrossEncoder
+        from ragshift.adapters.rerankers.st_cross_encoder import SentenceTransformerCrossEncoder
 
         return SentenceTransformerCrossEncoder(folder)
-    from adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
+    from ragshift.adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
 
     return OnnxCrossEncoder(value)

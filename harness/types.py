@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from harness.numbers import is_finite
+from ragshift.harness.numbers import is_finite
 
 Qrels = Mapping[str, Mapping[str, int]]
 """``{qid: {doc_id: graded relevance}}``; relevance > 0 means relevant."""

@@ -7,10 +7,10 @@ from typing import Any
 
 from rich.console import Console
 
-from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.config import EmbedderConfig, RunConfig
-from harness.corpus import load_section
-from harness.run import RunResult, run_eval
+from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.corpus import load_section
+from ragshift.harness.run import RunResult, run_eval
 
 
 def run_story(
@@ -22,7 +22,7 @@ def run_story(
     wait: float = 0.0,
 ) -> RunResult:
     """Train (or reuse an up-to-date model directory), then evaluate every embedder plus the new one."""
-    from harness.finetune.run import base_embedder, run_finetune
+    from ragshift.harness.finetune.run import base_embedder, run_finetune
 
     console = console or Console(quiet=True)
     settings = config.require_finetune()
@@ -49,7 +49,7 @@ def run_story(
 def finetune_inputs(config: RunConfig) -> dict[str, Any]:
     """What ``run_finetune`` takes from the rest of the config: the cache folder (generated
     pseudo-queries), and for a forgetting budget the ``[[datasets]]`` sets and ``[policy] max_drop``."""
-    from harness.finetune.wiseft import GeneralSet
+    from ragshift.harness.finetune.wiseft import GeneralSet
 
     settings = config.require_finetune()
     general = []

@@ -2,7 +2,7 @@
 
 The gain is the comparison's primary-metric delta (with its CI and the policy verdict); the cost is
 re-embedding the corpus at the candidate's measured throughput, plus the change in query latency
-and memory (``harness.cost`` figures). A short checklist says whether the evidence can be trusted
+and memory (``ragshift.harness.cost`` figures). A short checklist says whether the evidence can be trusted
 and whether the switch can be undone. Every check is a function of plain facts, so other sources
 (an alias registry, a deployment) can feed the same checks later.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
-from harness.compare.model import ALL, Comparison
-from harness.compare.stats import PairedResult
-from harness.numbers import is_finite
+from ragshift.harness.compare.model import ALL, Comparison
+from ragshift.harness.compare.stats import PairedResult
+from ragshift.harness.numbers import is_finite
 
 State = Literal["ok", "not ok", "unknown"]
 OK: State = "ok"
@@ -203,7 +203,7 @@ class Spend:
     peak_memory_mb: tuple[float | None, float | None]
     parameter_bytes: tuple[int | None, int | None]
     bridge: Any = None
-    """A ``harness.bridge.share.BridgeCost`` when the candidate is a bridge: its cost replaces re-embedding."""
+    """A ``ragshift.harness.bridge.share.BridgeCost`` when the candidate is a bridge: its cost replaces re-embedding."""
 
     @staticmethod
     def _change(pair: tuple[Any, Any]) -> float | None:
@@ -302,7 +302,7 @@ def worth_it(
             ))
     configured = _get(run_card, "config", "cost", "corpus_documents")
     size = documents or configured or _get(run_card, "corpus", "documents") or 0
-    from harness.bridge.share import with_bridge_cost
+    from ragshift.harness.bridge.share import with_bridge_cost
 
     spends = tuple(with_bridge_cost(spend(c, comparison.baseline, cost, documents=int(size)), run_card, cost) for c in comparison.candidates)
     train = _get(run_card, "config", "finetune", "train_split")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.runtime import prepare_environment
+from ragshift.harness.runtime import prepare_environment
 
 prepare_environment(offline=True)
 

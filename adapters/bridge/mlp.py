@@ -15,8 +15,8 @@ import numpy as np
 import torch
 from safetensors.numpy import load_file, save_file
 
-from harness.bridge.maps import LinearMap, arrays_hash, unit_rows
-from harness.errors import RagshiftError
+from ragshift.harness.bridge.maps import LinearMap, arrays_hash, unit_rows
+from ragshift.harness.errors import RagshiftError
 
 NAMES = ("base_weight", "base_bias", "w1", "b1", "w2", "b2")
 

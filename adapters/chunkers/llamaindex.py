@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Sequence
 
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
-from harness.runtime import prepare_environment
-from harness.types import Chunk, Document
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.runtime import prepare_environment
+from ragshift.harness.types import Chunk, Document
 
 
 class SentenceSplitterChunker:

@@ -1,5 +1,5 @@
 """Embedder adapters (sentence-transformers, LlamaIndex, OpenAI-compatible servers) and their factory."""
 
-from adapters.embedders.factory import build_embedder
+from ragshift.adapters.embedders.factory import build_embedder
 
 __all__ = ["build_embedder"]

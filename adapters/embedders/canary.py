@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from harness.fingerprint import stable_hash
+from ragshift.harness.fingerprint import stable_hash
 
 CANARY_TEXT = "ragshift canary: which embedding model answers this sentence about reset passwords?"
 

@@ -6,23 +6,23 @@ import importlib
 import inspect
 from typing import Any, Callable
 
-from harness.errors import ConfigError
-from harness.protocols import Embedder
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import Embedder
 
 def _sentence_transformers() -> Callable[..., Embedder]:
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder
 
 
 def _openai() -> Callable[..., Embedder]:
-    from adapters.embedders.openai_compat import OpenAICompatibleEmbedder
+    from ragshift.adapters.embedders.openai_compat import OpenAICompatibleEmbedder
 
     return OpenAICompatibleEmbedder
 
 
 def _keyword() -> Callable[..., Embedder]:
-    from harness.testing.embedders import KeywordEmbedder
+    from ragshift.harness.testing.embedders import KeywordEmbedder
 
     return KeywordEmbedder
 
@@ -32,17 +32,17 @@ def _llamaindex() -> Callable[..., Embedder]:
 
 
 def _query_adapter() -> Callable[..., Embedder]:
-    from adapters.training.query_adapter import build_query_adapter
+    from ragshift.adapters.training.query_adapter import build_query_adapter
 
     return build_query_adapter
 
 
 def _onnx() -> Callable[..., Embedder]:
-    from adapters.embedders.onnx import OnnxEmbedder
+    from ragshift.adapters.embedders.onnx import OnnxEmbedder
 
     return OnnxEmbedder
 def _degraded() -> Callable[..., Embedder]:
-    from harness.testing.degraded import NoisyEmbedder
+    from ragshift.harness.testing.degraded import NoisyEmbedder
 
     return NoisyEmbedder
 
@@ -75,7 +75,7 @@ def build_llamaindex(*, class_path: str, query_prompt: str = "", document_prompt
     the remaining options are its keyword arguments."""
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-    from adapters.embedders.llamaindex import LlamaIndexEmbedder
+    from ragshift.adapters.embedders.llamaindex import LlamaIndexEmbedder
 
     embed_model = _import(class_path)(**kwargs)
     if not isinstance(embed_model, BaseEmbedding):

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from adapters.embedders.canary import CANARY_TEXT, vector_digest
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash
+from ragshift.adapters.embedders.canary import CANARY_TEXT, vector_digest
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding

@@ -12,15 +12,15 @@ from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 
-from adapters.onnx_model import OnnxModel, resolve_onnx_model
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
+from ragshift.adapters.onnx_model import OnnxModel, resolve_onnx_model
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
 
 Pooling = Literal["cls", "mean"]
 
 
 class OnnxEmbedder:
-    """One text per model call (see ``adapters.onnx_model``); the fingerprint hashes the ONNX file,
+    """One text per model call (see ``ragshift.adapters.onnx_model``); the fingerprint hashes the ONNX file,
     the tokenizer, the configs and every setting below.
 
     An empty prompt and ``pooling=None`` take the packaged model's own (none / an error for a folder).

@@ -8,9 +8,9 @@ from typing import Any, Mapping, Sequence
 import httpx
 import numpy as np
 
-from adapters.embedders.canary import CANARY_TEXT, vector_digest
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash
+from ragshift.adapters.embedders.canary import CANARY_TEXT, vector_digest
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash
 
 _RETRYABLE = {408, 409, 429, 500, 502, 503, 504}
 _MAX_WAIT = 30.0

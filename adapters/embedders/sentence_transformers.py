@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from adapters.embedders.packaged import resolve_model
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash
+from ragshift.adapters.embedders.packaged import resolve_model
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

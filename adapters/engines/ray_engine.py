@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from adapters.engines.recipe import EmbedderRecipe
-from harness.config import EngineSection
-from harness.errors import FingerprintMismatch, MissingDependency, RagshiftError
-from harness.protocols import document_fingerprint
+from ragshift.adapters.engines.recipe import EmbedderRecipe
+from ragshift.harness.config import EngineSection
+from ragshift.harness.errors import FingerprintMismatch, MissingDependency, RagshiftError
+from ragshift.harness.protocols import document_fingerprint
 
 
 class RayEngine:

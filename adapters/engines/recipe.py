@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from harness.config import RunConfig
-from harness.protocols import Embedder
+from ragshift.harness.config import RunConfig
+from ragshift.harness.protocols import Embedder
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,8 @@ class EmbedderRecipe:
 
     def build(self, *, device: str | None = None) -> Embedder:
         """A fresh, uncached instance; ``device`` ("cuda", "cpu") where the adapter takes one."""
-        from adapters.embedders.factory import BUILDERS, build_embedder
-        from harness.embedders import build_adapter
+        from ragshift.adapters.embedders.factory import BUILDERS, build_embedder
+        from ragshift.harness.embedders import build_adapter
 
         spec = self.config.embedder(self.name)
         if device is None or "device" not in inspect.signature(BUILDERS[spec.kind]()).parameters:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 

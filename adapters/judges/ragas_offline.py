@@ -13,11 +13,11 @@ from ragas.metrics._string import ExactMatch, NonLLMStringSimilarity, StringPres
 from ragas.metrics.base import SingleTurnMetric
 from ragas.run_config import RunConfig
 
-from adapters.judges._ragas import RAGAS_VERSION, quiet, run_metric, to_ragas
-from harness.answers.metrics import MENU, OFFLINE
-from harness.answers.sample import AnswerSample, JudgeVerdict
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
+from ragshift.adapters.judges._ragas import RAGAS_VERSION, quiet, run_metric, to_ragas
+from ragshift.harness.answers.metrics import MENU, OFFLINE
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
 
 _FACTORIES: dict[str, Callable[[], SingleTurnMetric]] = {
     "ctx.precision": NonLLMContextPrecisionWithReference,

@@ -7,7 +7,7 @@ from typing import Any, List
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import PrivateAttr
 
-from harness.protocols import Embedder
+from ragshift.harness.protocols import Embedder
 
 
 class RagshiftEmbedding(BaseEmbedding):

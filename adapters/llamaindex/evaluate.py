@@ -3,7 +3,7 @@
 The app's nodes are mapped back to corpus documents by a metadata key (default ``doc_id``), else by
 ``node.ref_doc_id``; a document ranks where its first node ranks. Hit scores are ``1 / rank`` of the
 app's order, since scores of different retrievers are not comparable. The rows compare with
-``harness.compare.compare_rows`` and gate with ``harness.gates`` like any others.
+``ragshift.harness.compare.compare_rows`` and gate with ``ragshift.harness.gates`` like any others.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from llama_index.core.base.base_query_engine import BaseQueryEngine
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore
 
-from harness.answers.metrics import DEFAULT_METRICS as DEFAULT_ANSWER_METRICS
-from harness.answers.metrics import MENU, parse_answer_metrics
-from harness.answers.rows import score_samples
-from harness.answers.sample import AnswerSample
-from harness.config import DEFAULT_METRICS
-from harness.corpus.model import Corpus
-from harness.errors import ConfigError
-from harness.metrics.rows import rows_from_hits
-from harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
-from harness.protocols import Judge
-from harness.types import Hit, Query, Row
+from ragshift.harness.answers.metrics import DEFAULT_METRICS as DEFAULT_ANSWER_METRICS
+from ragshift.harness.answers.metrics import MENU, parse_answer_metrics
+from ragshift.harness.answers.rows import score_samples
+from ragshift.harness.answers.sample import AnswerSample
+from ragshift.harness.config import DEFAULT_METRICS
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.metrics.rows import rows_from_hits
+from ragshift.harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
+from ragshift.harness.protocols import Judge
+from ragshift.harness.types import Hit, Query, Row
 
 
 def node_doc_id(node: NodeWithScore, key: str = "doc_id") -> str | None:
@@ -129,7 +129,7 @@ def query_engine_rows(
     specs = parse_metrics(metrics)
     labels = parse_answer_metrics(answer_metrics)
     if offline is None and any(not MENU[label].judged for label in labels):
-        from adapters.judges.ragas_offline import RagasOfflineScorer
+        from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer
 
         offline = RagasOfflineScorer()
     queries = _queries(corpus, split)

@@ -8,8 +8,8 @@ from llama_index.core.bridge.pydantic import Field, PrivateAttr
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 
-from harness.errors import ConfigError
-from harness.protocols import CrossScorer
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import CrossScorer
 
 
 class CrossScorerRerank(BaseNodePostprocessor):

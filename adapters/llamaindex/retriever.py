@@ -17,11 +17,11 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, RelatedNodeInfo, TextNode
 
-from adapters.stores.chroma import ChromaStore
-from harness.config import RunConfig, load_config
-from harness.errors import ConfigError, FingerprintMismatch
-from harness.protocols import EMBEDDER_TAG, Embedder, Retriever, StoredIndex, VectorStore, document_fingerprint
-from harness.types import Hit, Query
+from ragshift.adapters.stores.chroma import ChromaStore
+from ragshift.harness.config import RunConfig, load_config
+from ragshift.harness.errors import ConfigError, FingerprintMismatch
+from ragshift.harness.protocols import EMBEDDER_TAG, Embedder, Retriever, StoredIndex, VectorStore, document_fingerprint
+from ragshift.harness.types import Hit, Query
 
 CORPUS_KEY = "ragshift:corpus"
 _HIDDEN_FROM_LLM = ["position"]
@@ -94,8 +94,8 @@ class RagshiftRetriever(BaseRetriever):
         ``embedder_options`` (``query_prompt``, ``normalize``, ``max_length``, ...) must match the
         evaluated embedder: they are part of its fingerprint.
         """
-        from adapters.embedders.factory import build_embedder
-        from adapters.training.query_adapter import is_query_adapter
+        from ragshift.adapters.embedders.factory import build_embedder
+        from ragshift.adapters.training.query_adapter import is_query_adapter
 
         kind = "query-adapter" if is_query_adapter(model) else "sentence-transformers"
         embedder = build_embedder(kind, model=str(model), **embedder_options)
@@ -110,9 +110,9 @@ class RagshiftRetriever(BaseRetriever):
         """The retriever of one system ``ragshift eval`` evaluated (default: the baseline), by name: a
         dense system's collection (with that system's chunking) as a ``RagshiftRetriever``; any other
         kind (bm25, hybrid, rerank) as a ``SystemRetriever`` built from the same config."""
-        from harness.corpus import load_corpus
-        from harness.naming import collection_name
-        from harness.systems import build_adapter, build_chunker, open_store
+        from ragshift.harness.corpus import load_corpus
+        from ragshift.harness.naming import collection_name
+        from ragshift.harness.systems import build_adapter, build_chunker, open_store
 
         config = config if isinstance(config, RunConfig) else load_config(config)
         system = config.system(embedder or config.baseline)
@@ -148,8 +148,8 @@ class RagshiftRetriever(BaseRetriever):
         either way its fingerprint must match the collection's. Resolved once: a later promote
         does not move an open retriever (open a new one to follow the alias).
         """
-        from harness.recorded_model import recorded_embedder
-        from harness.shipping.aliases import resolve
+        from ragshift.harness.recorded_model import recorded_embedder
+        from ragshift.harness.shipping.aliases import resolve
 
         store = _store(store)
         index = store.open(resolve(store.aliases(), alias).collection)
@@ -184,8 +184,8 @@ class SystemRetriever(BaseRetriever):
         ``ragshift eval`` builds it (dense parts reuse their collections)."""
         from rich.console import Console
 
-        from harness.corpus import load_corpus
-        from harness.systems import SystemBuilder
+        from ragshift.harness.corpus import load_corpus
+        from ragshift.harness.systems import SystemBuilder
 
         config = config if isinstance(config, RunConfig) else load_config(config)
         spec = config.system(name or config.baseline)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
-from adapters.onnx_model import OnnxModel, resolve_onnx_model
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash
+from ragshift.adapters.onnx_model import OnnxModel, resolve_onnx_model
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash
 
 
 class OnnxCrossEncoder:
-    """One pair per model call (see ``adapters.onnx_model``); loads on first ``score``."""
+    """One pair per model call (see ``ragshift.adapters.onnx_model``); loads on first ``score``."""
 
     def __init__(self, model: str = "ms-marco-MiniLM-L-12-v2", *, max_length: int | None = None) -> None:
         folder, packaged = resolve_onnx_model(model)

@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from harness.errors import ConfigError, RagshiftError
-from harness.fingerprint import stable_hash
+from ragshift.harness.errors import ConfigError, RagshiftError
+from ragshift.harness.fingerprint import stable_hash
 
 if TYPE_CHECKING:
     from sentence_transformers import CrossEncoder
@@ -54,7 +54,7 @@ class SentenceTransformerCrossEncoder:
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:
-            from adapters.embedders.sentence_transformers import model_files_digest
+            from ragshift.adapters.embedders.sentence_transformers import model_files_digest
 
             self._fingerprint = stable_hash(
                 {

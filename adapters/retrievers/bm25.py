@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash, text_hash
-from harness.types import Chunk, Document, Hit, Query
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash, text_hash
+from ragshift.harness.types import Chunk, Document, Hit, Query
 
 if TYPE_CHECKING:
     from llama_index.retrievers.bm25 import BM25Retriever as LlamaBM25Retriever
@@ -75,7 +75,7 @@ class BM25Retriever:
         cls, documents: Mapping[str, Document] | Sequence[Document], settings: BM25Settings | None = None
     ) -> BM25Retriever:
         """One chunk per document (title and body), as BEIR evaluates BM25."""
-        from harness.chunking import WholeDocumentChunker
+        from ragshift.harness.chunking import WholeDocumentChunker
 
         docs = list(documents.values()) if isinstance(documents, Mapping) else list(documents)
         return cls(WholeDocumentChunker().chunk(docs), settings)

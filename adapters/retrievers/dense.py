@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from harness.fingerprint import stable_hash
-from harness.protocols import Embedder, Retriever, document_fingerprint
-from harness.types import Hit, Query
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Embedder, Retriever, document_fingerprint
+from ragshift.harness.types import Hit, Query
 
 
 class DenseRetriever:

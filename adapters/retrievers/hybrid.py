@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
-from harness.fusion import Fusion
-from harness.protocols import RetrievalSystem
-from harness.types import Hit, Query
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.fusion import Fusion
+from ragshift.harness.protocols import RetrievalSystem
+from ragshift.harness.types import Hit, Query
 
 
 class HybridRetriever:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash, text_hash
-from harness.protocols import CrossScorer, RetrievalSystem
-from harness.types import Hit, Query
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash, text_hash
+from ragshift.harness.protocols import CrossScorer, RetrievalSystem
+from ragshift.harness.types import Hit, Query
 
 
 class RerankRetriever:

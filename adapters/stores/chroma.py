@@ -16,12 +16,12 @@ import numpy as np
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
 
-from adapters.stores.refuse_embedding import RefuseToEmbed
-from adapters.stores.registry import REGISTRY, ChromaAliasStore
-from harness.errors import ConfigError, FingerprintMismatch
-from harness.fingerprint import text_hash
-from harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
-from harness.types import Chunk, Hit
+from ragshift.adapters.stores.refuse_embedding import RefuseToEmbed
+from ragshift.adapters.stores.registry import REGISTRY, ChromaAliasStore
+from ragshift.harness.errors import ConfigError, FingerprintMismatch
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
+from ragshift.harness.types import Chunk, Hit
 
 HASH_KEY = "hash"
 _NOT_FOR_HITS = ("doc_id", HASH_KEY)  # stored per chunk, but not what ``Hit.meta`` carries
@@ -171,8 +171,8 @@ class ChromaStore:
 
     @classmethod
     def from_section(cls, section: Any) -> ChromaStore:
-        """The store a ``[store]`` section (``harness.config.StoreSection``) describes; the token is read from
-        ``$token_env`` now (ConfigError when unset). Product code opens it through ``harness.systems.open_store``."""
+        """The store a ``[store]`` section (``ragshift.harness.config.StoreSection``) describes; the token is read from
+        ``$token_env`` now (ConfigError when unset). Product code opens it through ``ragshift.harness.systems.open_store``."""
         url = section.server_url
         if url is None:
             return cls(section.path)
@@ -204,7 +204,7 @@ class ChromaStore:
 
         import httpx
 
-        from harness.errors import RagshiftError
+        from ragshift.harness.errors import RagshiftError
 
         probe = f"{url}/api/v2/auth/identity"
         try:
@@ -244,7 +244,7 @@ class ChromaStore:
     def _embedded_client(path: Path, settings: Settings) -> Any:
         from chromadb.errors import ChromaError
 
-        from harness.errors import RagshiftError
+        from ragshift.harness.errors import RagshiftError
 
         try:
             return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -258,7 +258,7 @@ class ChromaStore:
     def _http_client(url: str, headers: Mapping[str, str], settings: Settings) -> Any:
         from urllib.parse import urlsplit
 
-        from harness.errors import RagshiftError
+        from ragshift.harness.errors import RagshiftError
 
         parts = urlsplit(url)
         https = parts.scheme == "https"
@@ -316,7 +316,7 @@ class ChromaStore:
     def write_lock(self, collection: str, *, wait: float = 0.0, what: str = "") -> Iterator[Callable[[], None]]:
         """Embedded: the OS file lock of the whole folder (one writer per folder). Server: a lease record
         on ``collection`` in the registry, renewed by the ``renew()`` it yields."""
-        from adapters.stores.locks import folder_write_lock, server_write_lock
+        from ragshift.adapters.stores.locks import folder_write_lock, server_write_lock
 
         held = (
             folder_write_lock(self._folder, wait=wait, what=what)

@@ -22,8 +22,8 @@ from typing import Any, Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from harness.errors import StoreBusy
-from harness.shipping.aliases import now
+from ragshift.harness.errors import StoreBusy
+from ragshift.harness.shipping.aliases import now
 
 
 @contextlib.contextmanager
@@ -55,7 +55,7 @@ SETTLE_SECONDS = 0.3
 @contextlib.contextmanager
 def server_write_lock(client: Any, collection: str, *, wait: float = 0.0, what: str = "") -> Iterator[Callable[[], None]]:
     """Hold the lease on ``collection`` in a Chroma server's registry; yields ``renew()``."""
-    from adapters.stores.registry import registry_collection
+    from ragshift.adapters.stores.registry import registry_collection
 
     registry = registry_collection(client)
     key, token = f"lock:{collection}", uuid.uuid4().hex

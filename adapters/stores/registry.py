@@ -10,8 +10,8 @@ from typing import Any
 
 from chromadb.errors import NotFoundError
 
-from adapters.stores.refuse_embedding import RefuseToEmbed
-from harness.shipping.aliases import Alias
+from ragshift.adapters.stores.refuse_embedding import RefuseToEmbed
+from ragshift.harness.shipping.aliases import Alias
 
 REGISTRY = "ragshift-aliases"
 _VECTOR = [1.0]  # Chroma stores a vector with every record; aliases need none

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.training.teacher import build_teacher
-from harness.finetune.negatives import NegativeCheck
-from harness.finetune.options import Teacher
-from harness.finetune.teacher import teacher_check
+from ragshift.adapters.training.teacher import build_teacher
+from ragshift.harness.finetune.negatives import NegativeCheck
+from ragshift.harness.finetune.options import Teacher
+from ragshift.harness.finetune.teacher import teacher_check
 
 
 def cross_encoder_check(name: str) -> NegativeCheck:

@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
-from adapters.embedders.packaged import resolve_model
-from adapters.embedders.sentence_transformers import load_model as load_sentence_transformer
+from ragshift.adapters.embedders.packaged import resolve_model
+from ragshift.adapters.embedders.sentence_transformers import load_model as load_sentence_transformer
 
 BATCH = 64
 

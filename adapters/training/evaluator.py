@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sentence_transformers.base.evaluation.evaluator import BaseEvaluator
 
-from adapters.training.encode import encode
-from harness.finetune.curves import DEV_KEY, TRAIN_KEY
-from harness.finetune.evalsets import EvalSets, mean_ndcg
+from ragshift.adapters.training.encode import encode
+from ragshift.harness.finetune.curves import DEV_KEY, TRAIN_KEY
+from ragshift.harness.finetune.evalsets import EvalSets, mean_ndcg
 
 
 class PoolEvaluator(BaseEvaluator):

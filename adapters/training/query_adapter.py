@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
-from harness.errors import FingerprintMismatch, RagshiftError
-from harness.fingerprint import stable_hash
-from harness.protocols import Embedder, document_fingerprint
+from ragshift.harness.errors import FingerprintMismatch, RagshiftError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Embedder, document_fingerprint
 
 WEIGHTS = "query_adapter.safetensors"
 META = "query_adapter.json"
@@ -125,7 +125,7 @@ def build_query_adapter(
     model: str, *, query_prompt: str = "", document_prompt: str = "", batch_size: int = 32, device: str = "cpu"
 ) -> QueryAdapterEmbedder:
     """Factory entry (``kind = "query-adapter"``, ``model = <directory>``): base rebuilt from the directory."""
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
     meta = read_meta(Path(model))
     base = SentenceTransformerEmbedder(

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from adapters.training.query_adapter import QueryAdapterEmbedder
-from harness.corpus.model import Corpus
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.curves import DEV_KEY, TRAIN_KEY
-from harness.finetune.evalsets import EvalSets, mean_ndcg
-from harness.protocols import Embedder
-from harness.types import Query
+from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.curves import DEV_KEY, TRAIN_KEY
+from ragshift.harness.finetune.evalsets import EvalSets, mean_ndcg
+from ragshift.harness.protocols import Embedder
+from ragshift.harness.types import Query
 
 
 @dataclass(frozen=True)

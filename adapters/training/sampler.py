@@ -1,7 +1,7 @@
 """A no-duplicates batch sampler that also keeps false negatives out of in-batch-negative batches.
 
 sentence-transformers' ``NoDuplicatesBatchSampler`` only compares exact text values. This one
-compares the key sets of :class:`harness.finetune.data.TrainingSet`: a row joins a batch only if
+compares the key sets of :class:`ragshift.harness.finetune.data.TrainingSet`: a row joins a batch only if
 it occupies nothing the batch forbids and forbids nothing the batch occupies — so a batch never
 holds two rows of one query (or of near-identical queries), two near-duplicate documents, or a
 document judged relevant to another row's query.

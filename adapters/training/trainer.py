@@ -28,16 +28,16 @@ from transformers import PrinterCallback, TrainerCallback
 from transformers.trainer_utils import get_last_checkpoint
 from transformers.utils import logging as hf_logging
 
-from adapters.training.encode import column_prompts, load_model
-from adapters.training.evaluator import PoolEvaluator
-from adapters.training.sampler import conflict_free
-from harness.errors import ConfigError
-from harness.finetune.config import IN_BATCH, FinetuneConfig
-from harness.finetune.curves import DEV_KEY
-from harness.finetune.distributed import world_size
-from harness.finetune.data import TrainingSet
-from harness.finetune.evalsets import EvalSets
-from harness.progress import progress_bar
+from ragshift.adapters.training.encode import column_prompts, load_model
+from ragshift.adapters.training.evaluator import PoolEvaluator
+from ragshift.adapters.training.sampler import conflict_free
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.finetune.config import IN_BATCH, FinetuneConfig
+from ragshift.harness.finetune.curves import DEV_KEY
+from ragshift.harness.finetune.distributed import world_size
+from ragshift.harness.finetune.data import TrainingSet
+from ragshift.harness.finetune.evalsets import EvalSets
+from ragshift.harness.progress import progress_bar
 
 CHECKPOINTS = "checkpoints"
 
@@ -180,7 +180,7 @@ def train_full(
 ) -> TrainOutcome:
     """Train into ``work_dir/checkpoints``; save the kept (best-by-dev, else last) model to ``work_dir/model``."""
     checkpoints = work_dir / CHECKPOINTS
-    if world_size() > 1:  # rank 0 prepared work_dir (harness.finetune.run): wait for it before reading
+    if world_size() > 1:  # rank 0 prepared work_dir (ragshift.harness.finetune.run): wait for it before reading
         PartialState(cpu=_use_cpu()).wait_for_everyone()
     last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
     with _no_hf_progress():

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from adapters.training.query_adapter import QueryAdapterEmbedder, read_meta
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.evalsets import EvalSets
-from harness.finetune.wiseft import AlphaChoice, AlphaPoint, choose_alpha, measure, mix_adapter, point
-from harness.protocols import Embedder
+from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder, read_meta
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.evalsets import EvalSets
+from ragshift.harness.finetune.wiseft import AlphaChoice, AlphaPoint, choose_alpha, measure, mix_adapter, point
+from ragshift.harness.protocols import Embedder
 
 
 def _mixed(base: Mapping[str, Any], tuned: Mapping[str, Any], alpha: float) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def choose_full(
     """Measure each α on ``sets``, choose, and overwrite ``model_dir``'s weights with the chosen mix (if α < 1)."""
     import torch
 
-    from adapters.training.encode import encode, load_model
+    from ragshift.adapters.training.encode import encode, load_model
 
     model = load_model(str(model_dir), max_seq_length=cfg.max_seq_length)
     tuned = {k: v.detach().clone() for k, v in model.state_dict().items()}

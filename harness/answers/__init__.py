@@ -5,14 +5,14 @@ Answer metrics are labels in ``Row.metrics`` (``answer.rouge_l``, ``ctx.precisio
 retrieval metrics. A failed judge verdict is None (and counted in ``meta["answer"]``), never 0.
 """
 
-from harness.answers.build import AnswerStage, build_answer_stage
-from harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
-from harness.answers.changes import AnswerChange, Transfer, changed_answers, retrieval_to_answers
-from harness.answers.config import AnswersConfig, GeneratorConfig, JudgeConfig
-from harness.answers.metrics import DEFAULT_METRICS, JUDGED, MENU, OFFLINE, parse_answer_metrics
-from harness.answers.prompt import PromptTemplate
-from harness.answers.rows import answer_rows, failure_counts, merge_rows
-from harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.answers.build import AnswerStage, build_answer_stage
+from ragshift.harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+from ragshift.harness.answers.changes import AnswerChange, Transfer, changed_answers, retrieval_to_answers
+from ragshift.harness.answers.config import AnswersConfig, GeneratorConfig, JudgeConfig
+from ragshift.harness.answers.metrics import DEFAULT_METRICS, JUDGED, MENU, OFFLINE, parse_answer_metrics
+from ragshift.harness.answers.prompt import PromptTemplate
+from ragshift.harness.answers.rows import answer_rows, failure_counts, merge_rows
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
 
 __all__ = [
     "AnswerCache", "AnswerChange", "Transfer", "changed_answers", "retrieval_to_answers", "AnswerSample", "AnswerStage", "AnswersConfig", "CachedGenerator", "CachedJudge",

@@ -8,13 +8,13 @@ from typing import Any, Mapping, Sequence
 
 from rich.console import Console
 
-from harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
-from harness.answers.config import AnswersConfig
-from harness.answers.rows import answer_rows
-from harness.corpus.model import Corpus
-from harness.fingerprint import stable_hash
-from harness.protocols import Judge
-from harness.types import Hit, Query, Row
+from ragshift.harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+from ragshift.harness.answers.config import AnswersConfig
+from ragshift.harness.answers.rows import answer_rows
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Judge
+from ragshift.harness.types import Hit, Query, Row
 
 CACHE_FILE = "answers.sqlite"
 
@@ -76,8 +76,8 @@ class AnswerStage:
 
 def build_answer_stage(config: AnswersConfig, *, cache_dir: str | Path) -> AnswerStage:
     """Build the configured generator and scorers; answers and verdicts are cached in ``cache_dir``."""
-    from adapters.generators.factory import build_generator
-    from adapters.judges.ragas_offline import RagasOfflineScorer
+    from ragshift.adapters.generators.factory import build_generator
+    from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer
 
     cache = AnswerCache(Path(cache_dir) / CACHE_FILE)
     model_dir = Path(cache_dir) / "models"
@@ -88,7 +88,7 @@ def build_answer_stage(config: AnswersConfig, *, cache_dir: str | Path) -> Answe
     )
     judge = None
     if config.judge is not None:
-        from adapters.judges.ragas_llm import RagasLLMJudge
+        from ragshift.adapters.judges.ragas_llm import RagasLLMJudge
 
         judge = CachedJudge(RagasLLMJudge(**config.judge.adapter_options()), cache, repeats=config.repeats)
     return AnswerStage(config, CachedGenerator(generator, cache), RagasOfflineScorer(), judge)

@@ -13,11 +13,11 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any, Mapping, Sequence
 
-from harness.answers.sample import AnswerSample, JudgeVerdict
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash
-from harness.sqlite import connect
-from harness.protocols import ChatMessages, Generator, Judge
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.sqlite import connect
+from ragshift.harness.protocols import ChatMessages, Generator, Judge
 
 _BATCH = 500
 _SCHEMA = (

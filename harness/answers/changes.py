@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Iterable, Mapping
 
-from harness.types import Row
+from ragshift.harness.types import Row
 
 TIE = 1e-9
 

@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness.answers.metrics import DEFAULT_METRICS, MENU, parse_answer_metrics
-from harness.answers.prompt import PromptTemplate
-from harness.errors import ConfigError
-from harness.sections import ClassPath
+from ragshift.harness.answers.metrics import DEFAULT_METRICS, MENU, parse_answer_metrics
+from ragshift.harness.answers.prompt import PromptTemplate
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.sections import ClassPath
 
 
 GENERATOR_OPTIONS = {
@@ -59,7 +59,7 @@ class GeneratorConfig(_Section):
         return self
 
     def adapter_options(self) -> dict[str, Any]:
-        """Keyword options for ``adapters.generators.factory.build_generator(kind, ...)`` (key read from env now)."""
+        """Keyword options for ``ragshift.adapters.generators.factory.build_generator(kind, ...)`` (key read from env now)."""
         options = {key: getattr(self, key) for key in GENERATOR_OPTIONS[self.kind] if key != "prompt_template"}
         if "api_key_env" in options:
             options["api_key"] = _api_key(options.pop("api_key_env"))

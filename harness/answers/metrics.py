@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from harness.errors import ConfigError
+from ragshift.harness.errors import ConfigError
 
 
 @dataclass(frozen=True)

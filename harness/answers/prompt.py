@@ -7,7 +7,7 @@ from typing import Sequence
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from harness.fingerprint import stable_hash
+from ragshift.harness.fingerprint import stable_hash
 
 DEFAULT_SYSTEM = "Answer using only the context. Reply with a short answer."
 DEFAULT_USER = "Context: {context}\nQuestion: {question}"

@@ -7,14 +7,14 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from rich.console import Console
 
-from harness.answers.metrics import MENU
-from harness.answers.prompt import PromptTemplate
-from harness.answers.sample import AnswerSample, JudgeVerdict
-from harness.corpus.model import Corpus
-from harness.errors import ConfigError, RagshiftError
-from harness.progress import progress_bar
-from harness.protocols import Generator, Judge
-from harness.types import Hit, Query, Row
+from ragshift.harness.answers.metrics import MENU
+from ragshift.harness.answers.prompt import PromptTemplate
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.errors import ConfigError, RagshiftError
+from ragshift.harness.progress import progress_bar
+from ragshift.harness.protocols import Generator, Judge
+from ragshift.harness.types import Hit, Query, Row
 
 GENERATE_BATCH = 8
 """Prompts per ``generate`` call: the progress bar's step."""
@@ -132,7 +132,7 @@ def answer_rows(
     ``offline`` scores ``ctx.*`` / ``answer.*`` (default: ragas' non-LLM metrics); ``judge`` scores ``judge.*``.
     """
     if offline is None:
-        from adapters.judges.ragas_offline import RagasOfflineScorer
+        from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer
 
         offline = RagasOfflineScorer()
     template = template or PromptTemplate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.fingerprint import stable_hash
+from ragshift.harness.fingerprint import stable_hash
 
 
 @dataclass(frozen=True)

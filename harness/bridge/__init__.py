@@ -5,5 +5,5 @@ Modules: ``config`` (the ``[bridge]`` section), ``maps`` (linear maps, numpy), `
 ``sample`` (the corpus sample), ``quality`` (held-out fit quality), ``artefact`` (the folder on disk),
 ``embedder`` (the bridged embedder and its version guard), ``job`` (the command), ``share`` (how much
 of a full re-embed's gain a bridge keeps, and what it costs). The residual MLP map needs torch and
-lives in ``adapters.bridge.mlp``.
+lives in ``ragshift.adapters.bridge.mlp``.
 """

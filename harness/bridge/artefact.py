@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from harness.bridge.maps import BridgeMap
-from harness.errors import RagshiftError
-from harness.rundir import StagedRun
+from ragshift.harness.bridge.maps import BridgeMap
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.rundir import StagedRun
 
 META = "bridge.json"
 CARD = "README.md"

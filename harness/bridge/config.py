@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
-from harness.bridge.maps import MapKind
-from harness.sections import ConfigPath, Section
+from ragshift.harness.bridge.maps import MapKind
+from ragshift.harness.sections import ConfigPath, Section
 
 _MAP_KEYS = {"affine": ("rank",), "mlp": ("hidden", "epochs", "lr")}
 """Keys only one map kind uses; setting one for another kind is an error."""

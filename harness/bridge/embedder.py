@@ -1,6 +1,6 @@
 """``kind = "bridged"``: the new model's query vectors mapped into the old model's space; documents = the old model's.
 
-Like the query adapter (``adapters.training.query_adapter``), it defines ``document_fingerprint()``: its
+Like the query adapter (``ragshift.adapters.training.query_adapter``), it defines ``document_fingerprint()``: its
 documents are the old model's, so every index guard (``VectorIndex.query``, the collection name, the
 embedding cache) sends it to the old model's existing index — and only there. Loading a bridge folder
 checks both models against the fingerprints recorded when the map was fitted and refuses any other.
@@ -13,11 +13,11 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from harness.bridge.artefact import BridgeRecord, read_record
-from harness.bridge.maps import MAP_KINDS, BridgeMap, LinearMap
-from harness.errors import FingerprintMismatch, RagshiftError
-from harness.fingerprint import stable_hash
-from harness.protocols import Embedder, document_fingerprint
+from ragshift.harness.bridge.artefact import BridgeRecord, read_record
+from ragshift.harness.bridge.maps import MAP_KINDS, BridgeMap, LinearMap
+from ragshift.harness.errors import FingerprintMismatch, RagshiftError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Embedder, document_fingerprint
 
 
 def bridged_fingerprint(new_fingerprint: str, weights_hash: str) -> str:
@@ -92,7 +92,7 @@ def load_bridge(
     build: Callable[[Mapping[str, Any]], Embedder] | None = None,
 ) -> BridgedEmbedder:
     """Open a bridge folder. ``old`` / ``new`` default to ``build(record)`` of the folder's records (the
-    composition root's ``harness.embedders.build_recorded``); either way each must have the fingerprint
+    composition root's ``ragshift.harness.embedders.build_recorded``); either way each must have the fingerprint
     recorded at fitting time (``FingerprintMismatch`` otherwise)."""
     folder = Path(folder)
     record = read_record(folder)
@@ -122,7 +122,7 @@ def load_map(directory: Path, kind: str) -> BridgeMap:
     if kind not in MAP_KINDS:
         raise RagshiftError(f"{directory}: unknown map kind {kind!r}; known: {', '.join(MAP_KINDS)}")
     if kind == "mlp":
-        from adapters.bridge.mlp import MlpMap  # torch: only for this kind
+        from ragshift.adapters.bridge.mlp import MlpMap  # torch: only for this kind
 
         return MlpMap.load(directory)
     return LinearMap.load(directory, kind)

@@ -2,7 +2,7 @@
 
 ``orthogonal``: a rotation (orthogonal Procrustes, scipy). ``affine``: ``x @ (B + Δ) + b`` with Δ of low rank
 (reduced-rank ridge regression, numpy/scipy; B is the identity when both models have the same dimension,
-else zero). ``mlp``: a residual MLP on top of the linear fit (torch, ``adapters.bridge.mlp``), started at the rotation (or the full-rank affine map).
+else zero). ``mlp``: a residual MLP on top of the linear fit (torch, ``ragshift.adapters.bridge.mlp``), started at the rotation (or the full-rank affine map).
 With ``identity_weight`` > 0 and equal dimensions, the first two are pulled towards "no change": it adds
 that many pseudo-pairs (e_i, e_i) per dimension to the data.
 """
@@ -14,8 +14,8 @@ from typing import Any, Mapping
 import numpy as np
 from scipy.linalg import lstsq, orthogonal_procrustes
 
-from harness.bridge.maps import BridgeMap, LinearMap, unit_rows
-from harness.errors import RagshiftError
+from ragshift.harness.bridge.maps import BridgeMap, LinearMap, unit_rows
+from ragshift.harness.errors import RagshiftError
 
 
 def fit_orthogonal(new: np.ndarray, old: np.ndarray, *, identity_weight: float = 0.0) -> LinearMap:
@@ -64,7 +64,7 @@ def fit_map(new: np.ndarray, old: np.ndarray, options: Mapping[str, Any]) -> Bri
     if kind == "affine":
         return fit_affine(new, old, rank=int(options["rank"]), identity_weight=weight)
     if kind == "mlp":
-        from adapters.bridge.mlp import fit_mlp
+        from ragshift.adapters.bridge.mlp import fit_mlp
 
         return fit_mlp(
             new, old, linear=linear_start(new, old, identity_weight=weight), hidden=int(options["hidden"]),

@@ -12,18 +12,18 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-from harness import __version__
-from harness.bridge.artefact import BridgeRecord, BridgeSide, write_bridge
-from harness.bridge.config import BridgeSection
-from harness.bridge.embedder import bridged_fingerprint
-from harness.bridge.fit import fit_map
-from harness.bridge.maps import BridgeMap, unit_rows
-from harness.bridge.quality import FitQuality, fit_quality
-from harness.bridge.sample import BridgeSample, draw_sample
-from harness.bridge.specs import record_spec
-from harness.cache import CachedEmbedder
-from harness.config import RunConfig
-from harness.errors import ConfigError
+from ragshift.harness import __version__
+from ragshift.harness.bridge.artefact import BridgeRecord, BridgeSide, write_bridge
+from ragshift.harness.bridge.config import BridgeSection
+from ragshift.harness.bridge.embedder import bridged_fingerprint
+from ragshift.harness.bridge.fit import fit_map
+from ragshift.harness.bridge.maps import BridgeMap, unit_rows
+from ragshift.harness.bridge.quality import FitQuality, fit_quality
+from ragshift.harness.bridge.sample import BridgeSample, draw_sample
+from ragshift.harness.bridge.specs import record_spec
+from ragshift.harness.cache import CachedEmbedder
+from ragshift.harness.config import RunConfig
+from ragshift.harness.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ def require_bridge(config: RunConfig) -> BridgeSection:
 
 def run_bridge(config: RunConfig, *, output: Path | None = None, console: Console | None = None) -> BridgeResult:
     """Fit the configured bridge and write its folder (``output`` overrides ``[bridge] output``)."""
-    from harness.corpus import load_corpus
-    from harness.systems import build_chunker, load_embedder
+    from ragshift.harness.corpus import load_corpus
+    from ragshift.harness.systems import build_chunker, load_embedder
 
     console = console or Console(quiet=True)
     settings = require_bridge(config)

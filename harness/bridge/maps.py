@@ -1,7 +1,7 @@
 """Maps from a new model's vector space into an old model's: what a bridge applies to query vectors.
 
 The linear kinds (``orthogonal``, ``affine``) are numpy arrays in ``map.npz``; the residual MLP
-(``mlp``) is in ``adapters.bridge.mlp`` (torch); ``harness.bridge.embedder.load_map`` reads any kind. Every map unit-normalises its
+(``mlp``) is in ``ragshift.adapters.bridge.mlp`` (torch); ``ragshift.harness.bridge.embedder.load_map`` reads any kind. Every map unit-normalises its
 input and its output, so it works on cosine geometry whatever the models' own normalisation.
 """
 
@@ -13,7 +13,7 @@ from typing import Literal, Protocol, get_args, runtime_checkable
 
 import numpy as np
 
-from harness.errors import RagshiftError
+from ragshift.harness.errors import RagshiftError
 
 MapKind = Literal["orthogonal", "affine", "mlp"]
 MAP_KINDS: tuple[str, ...] = get_args(MapKind)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from harness.bridge.maps import unit_rows
+from ragshift.harness.bridge.maps import unit_rows
 
 
 @dataclass(frozen=True)

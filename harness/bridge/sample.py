@@ -7,11 +7,11 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
-from harness.cost import sample_chunks
-from harness.errors import RagshiftError
-from harness.fingerprint import stable_hash, text_hash
-from harness.protocols import Chunker
-from harness.types import Chunk, Document
+from ragshift.harness.cost import sample_chunks
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import stable_hash, text_hash
+from ragshift.harness.protocols import Chunker
+from ragshift.harness.types import Chunk, Document
 
 MIN_TRAIN, MIN_HELDOUT = 5, 2
 

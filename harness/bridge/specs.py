@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from harness.config import KIND_OPTIONS, EmbedderConfig, RunConfig
-from harness.errors import ConfigError
+from ragshift.harness.config import KIND_OPTIONS, EmbedderConfig, RunConfig
+from ragshift.harness.errors import ConfigError
 
 NOT_BRIDGEABLE = ("bridged",)
 
@@ -36,7 +36,7 @@ def query_model_dir(spec: EmbedderConfig) -> Path | None:
     if spec.kind in ("sentence-transformers", "query-adapter"):
         return Path(spec.model) if Path(spec.model).is_dir() else None
     if spec.kind == "bridged" and (Path(spec.model) / "bridge.json").is_file():
-        from harness.bridge.artefact import read_record
+        from ragshift.harness.bridge.artefact import read_record
 
         record = read_record(spec.model).new.spec
         if record.get("kind") in ("sentence-transformers", "query-adapter") and Path(str(record.get("model"))).is_dir():

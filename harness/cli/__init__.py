@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from harness.runtime import prepare_environment
+from ragshift.harness.runtime import prepare_environment
 
 app = typer.Typer(
     name="ragshift",
@@ -22,7 +22,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from harness.cli import bridge_cmd, compare_cmd, eval_cmd, finetune_cmd, judge_cmd, run_cmd, shadow_cmd, ship_cmd  # noqa: F401  (each registers its command)
+    from ragshift.harness.cli import bridge_cmd, compare_cmd, eval_cmd, finetune_cmd, judge_cmd, run_cmd, shadow_cmd, ship_cmd  # noqa: F401  (each registers its command)
 
 
 _register()

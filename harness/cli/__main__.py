@@ -1,6 +1,6 @@
-"""``python -m harness.cli``: the ``ragshift`` command."""
+"""``python -m ragshift.harness.cli``: the ``ragshift`` command."""
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 if __name__ == "__main__":
     app(prog_name="ragshift")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 
 @app.command("bridge")
@@ -15,11 +15,11 @@ def bridge_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="Override \\[bridge] output (the bridge folder)."),
 ) -> None:
     """Serve a new embedding model from the old model's index: fit a bridge on a sample of the corpus."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error():
-        from harness.bridge.job import require_bridge, run_bridge
-        from harness.config import load_config
+        from ragshift.harness.bridge.job import require_bridge, run_bridge
+        from ragshift.harness.config import load_config
 
         cfg = load_config(config)
         require_bridge(cfg)

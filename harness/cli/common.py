@@ -11,12 +11,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from harness import stages
-from harness.errors import RagshiftError
-from harness.runtime import prepare_environment
+from ragshift.harness import stages
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.runtime import prepare_environment
 
 if TYPE_CHECKING:
-    from harness.config import RunConfig
+    from ragshift.harness.config import RunConfig
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a Ctrl-C
 
@@ -32,7 +32,7 @@ def console() -> Console:
 def fail_on_user_error(what: str = "loading the config", kept: str = stages.NO_RUN_FOLDER) -> Iterator[None]:
     """Turn a RagshiftError into a clean message and exit code 2 (no traceback), and Ctrl-C into
     ``interrupted during <stage>; kept: <what survives>`` and exit code 130. ``what``/``kept`` describe
-    the command's first stage; longer commands mark later ones with ``harness.stages.enter``."""
+    the command's first stage; longer commands mark later ones with ``ragshift.harness.stages.enter``."""
     prepare_environment()
     stages.enter(what, kept)
     try:
@@ -48,8 +48,8 @@ def fail_on_user_error(what: str = "loading the config", kept: str = stages.NO_R
 
 def load_checked(config: Path, *, output: Path | None = None, finetune: bool = False) -> RunConfig:
     """The config, after the checks that need no work: folders it and ``--output`` name, every model."""
-    from harness.config import load_config
-    from harness.preflight import check_models, check_output
+    from ragshift.harness.config import load_config
+    from ragshift.harness.preflight import check_models, check_output
 
     cfg = load_config(config)
     check_output(output)

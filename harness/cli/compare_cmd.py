@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "inconclusive": "bold magenta", "fail": "bold red"}
 
@@ -31,12 +31,12 @@ def compare_command(
     out: Path | None = typer.Option(None, "--out", "-o", file_okay=False, help="Where to write the report (default: RUN_DIR)."),
 ) -> None:
     """Compare candidates with the baseline per metric and query slice; write report.html, summary.md, summary.json."""
-    from harness.cli.common import console, fail_on_user_error
-    from harness.compare import RegressionPolicy, compare_rows, load_policy
-    from harness.errors import RagshiftError
-    from harness.preflight import check_output
-    from harness.report import build_report, write_report
-    from harness.rundir import ROWS, RUN_CARD, read_json, read_rows
+    from ragshift.harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.compare import RegressionPolicy, compare_rows, load_policy
+    from ragshift.harness.errors import RagshiftError
+    from ragshift.harness.preflight import check_output
+    from ragshift.harness.report import build_report, write_report
+    from ragshift.harness.rundir import ROWS, RUN_CARD, read_json, read_rows
 
     with fail_on_user_error(f"comparing {run_dir}", "the run folder as it was (report files are replaced whole, never half-written)"):
         check_output(out, "--out")
@@ -70,8 +70,8 @@ def _print_summary(comparison: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from harness.cli.common import console
-    from harness.report.html import fmt_num, fmt_p, fmt_signed
+    from ragshift.harness.cli.common import console
+    from ragshift.harness.report.html import fmt_num, fmt_p, fmt_signed
 
     for pair in comparison.pairs:
         title = f"{pair.candidate} vs {pair.baseline}"

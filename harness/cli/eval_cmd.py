@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 
 @app.command("eval")
@@ -25,8 +25,8 @@ def eval_command(
     With two or more embedders the first (or the one named by \\[compare] baseline) is compared
     with the others, and the command exits 1 when the regression policy's verdict is fail (or inconclusive).
     """
-    from harness.cli.common import console, fail_on_user_error, load_checked
-    from harness.run import run_eval
+    from ragshift.harness.cli.common import console, fail_on_user_error, load_checked
+    from ragshift.harness.run import run_eval
 
     with fail_on_user_error():
         cfg = load_checked(config, output=output)

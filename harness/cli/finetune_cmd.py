@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 
 @app.command("finetune")
@@ -19,14 +19,14 @@ def finetune_command(
     fresh: bool = typer.Option(False, "--fresh", help="Ignore checkpoints of an interrupted run; start over."),
 ) -> None:
     """Train a sentence-transformers model (or a query-side adapter) and write a loadable model directory."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error():
-        from harness.cache import CachedEmbedder, EmbeddingCache
-        from harness.cli.common import load_checked
-        from harness.corpus import load_section
-        from harness.finetune.run import base_embedder, run_finetune
-        from harness.workflow import finetune_inputs
+        from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+        from ragshift.harness.cli.common import load_checked
+        from ragshift.harness.corpus import load_section
+        from ragshift.harness.finetune.run import base_embedder, run_finetune
+        from ragshift.harness.workflow import finetune_inputs
 
         cfg = load_checked(config, output=output, finetune=True)
         updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
@@ -35,7 +35,7 @@ def finetune_command(
         base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
         inputs = finetune_inputs(cfg)
         result = run_finetune(settings, corpus, base=base, output=output, console=console(), **inputs)
-    from harness.finetune.distributed import is_main
+    from ragshift.harness.finetune.distributed import is_main
 
     if not is_main():  # under torchrun / accelerate launch rank 0 reports
         return

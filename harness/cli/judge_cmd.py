@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 judge_app = typer.Typer(help="Human relevance judgments: close the holes in the qrels.", no_args_is_help=True)
 app.add_typer(judge_app, name="judge")
@@ -19,8 +19,8 @@ def merge_command(
     replace: bool = typer.Option(False, "--replace", help="Overwrite judgments the qrels already hold with other grades."),
 ) -> None:
     """Merge judged sheet items into QRELS (written whole; unjudged items are skipped)."""
-    from harness.cli.common import console, fail_on_user_error
-    from harness.judging import merge_qrels, read_judgments
+    from ragshift.harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.judging import merge_qrels, read_judgments
 
     with fail_on_user_error(f"merging {sheet} into {qrels}", "the qrels file as it was"):
         judgments = read_judgments(sheet)

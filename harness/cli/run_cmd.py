@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 
 @app.command("run")
@@ -25,8 +25,8 @@ def run_command(
     Training is skipped when the model directory is up to date with the recipe. Exits 1 when the
     regression policy's verdict is fail (or inconclusive).
     """
-    from harness.cli.common import console, fail_on_user_error, load_checked
-    from harness.workflow import run_story
+    from ragshift.harness.cli.common import console, fail_on_user_error, load_checked
+    from ragshift.harness.workflow import run_story
 
     with fail_on_user_error():
         cfg = load_checked(config, output=output, finetune=True)

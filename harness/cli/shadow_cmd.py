@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 
 @app.command("shadow")
@@ -29,8 +29,8 @@ def shadow_command(
     rank-biased overlap, how far results moved, the queries whose top K changed completely, and
     latency p50/p95 of each side. Labels are not needed, so it says how different, not how good.
     """
-    from harness.cli.common import console, fail_on_user_error, load_checked
-    from harness.shipping.shadow_run import shadow_from_config
+    from ragshift.harness.cli.common import console, fail_on_user_error, load_checked
+    from ragshift.harness.shipping.shadow_run import shadow_from_config
 
     out = console()
     with fail_on_user_error():

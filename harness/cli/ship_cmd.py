@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 CONFIG = typer.Argument(..., exists=True, dir_okay=False, help="Run config (corpus, embedders, store).")
 EMBEDDER = typer.Option(None, "--embedder", "-e", help="Which \\[\\[embedders]] entry (default: the last one).")
@@ -34,11 +34,11 @@ def reindex_command(
     wait: float = WAIT,
 ) -> None:
     """Re-embed the corpus with one embedder into its own collection: only new or changed chunks, resumable."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error():
-        from harness.cli.common import load_checked
-        from harness.shipping.reindex_job import run_reindex
+        from ragshift.harness.cli.common import load_checked
+        from ragshift.harness.shipping.reindex_job import run_reindex
 
         result = run_reindex(load_checked(config), embedder, collection=collection, batch_size=batch_size,
                              engine=engine.value if engine else None, wait=wait, console=console())
@@ -56,11 +56,11 @@ def promote_command(
     wait: float = WAIT,
 ) -> None:
     """Point ALIAS at the embedder's collection after checks: fingerprint, completeness, sample evaluation."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error("the promote checks", "the alias as it was, unless its switch (one atomic write, after every check) had happened"):
-        from harness.cli.common import load_checked
-        from harness.shipping.promote import promote
+        from ragshift.harness.cli.common import load_checked
+        from ragshift.harness.shipping.promote import promote
 
         done = promote(load_checked(config), embedder, alias=alias, collection=collection, sample=sample,
                        force=force, wait=wait, console=console())
@@ -74,11 +74,11 @@ def promote_command(
 @app.command("rollback")
 def rollback_command(config: Path = CONFIG, alias: str = ALIAS, wait: float = WAIT) -> None:
     """Point ALIAS back at the collection it pointed at before the last promote."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error("rollback", "the alias as it was, unless its switch back (one atomic write) had happened"):
-        from harness.config import load_config
-        from harness.shipping.promote import rollback
+        from ragshift.harness.config import load_config
+        from ragshift.harness.shipping.promote import rollback
 
         back = rollback(load_config(config), alias=alias, wait=wait)
     console().print(f"[bold green]{alias}[/] → [bold]{back.collection}[/] (rolled back from {back.history[-1]['from']})")
@@ -92,11 +92,11 @@ def drop_command(
     wait: float = WAIT,
 ) -> None:
     """Delete a collection no alias points at."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error(f"drop {collection}", "every other collection and the aliases"):
-        from harness.config import load_config
-        from harness.shipping.promote import drop
+        from ragshift.harness.config import load_config
+        from ragshift.harness.shipping.promote import drop
 
         forgot = drop(load_config(config), collection, force=force, wait=wait)
     extra = f" (aliases {', '.join(forgot)} can no longer roll back to it)" if forgot else ""
@@ -106,12 +106,12 @@ def drop_command(
 @app.command("status")
 def status_command(config: Path = CONFIG) -> None:
     """List aliases, collections, their model fingerprints and sizes."""
-    from harness.cli.common import console, fail_on_user_error
+    from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error("status", "everything: status only reads"):
-        from harness.config import load_config
-        from harness.shipping import collections as col
-        from harness.systems import open_store
+        from ragshift.harness.config import load_config
+        from ragshift.harness.shipping import collections as col
+        from ragshift.harness.systems import open_store
 
         cfg = load_config(config)
         store = open_store(cfg.store)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from harness.compare.flips import find_flips
-from harness.compare.model import OVERALL, Comparison, MetricTest, PairComparison
-from harness.compare.policy import RegressionPolicy, Verdict, judge
-from harness.compare.settings import CompareSettings
-from harness.compare.slices import slice_members
-from harness.compare.stats import adjust_p_values, paired_compare, queries_needed
-from harness.errors import ConfigError, RagshiftError
-from harness.types import Row
+from ragshift.harness.compare.flips import find_flips
+from ragshift.harness.compare.model import OVERALL, Comparison, MetricTest, PairComparison
+from ragshift.harness.compare.policy import RegressionPolicy, Verdict, judge
+from ragshift.harness.compare.settings import CompareSettings
+from ragshift.harness.compare.slices import slice_members
+from ragshift.harness.compare.stats import adjust_p_values, paired_compare, queries_needed
+from ragshift.harness.errors import ConfigError, RagshiftError
+from ragshift.harness.types import Row
 
 
 def _index(rows: Iterable[Row]) -> dict[tuple[str, str], dict[str, Row]]:

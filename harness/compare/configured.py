@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from harness.compare.compare import compare_rows
-from harness.compare.model import Comparison
-from harness.config import RunConfig
-from harness.finetune.leakage import TRAIN_POSITIVE
-from harness.types import Row
+from ragshift.harness.compare.compare import compare_rows
+from ragshift.harness.compare.model import Comparison
+from ragshift.harness.config import RunConfig
+from ragshift.harness.finetune.leakage import TRAIN_POSITIVE
+from ragshift.harness.types import Row
 
 
 def compare_configured(config: RunConfig, rows: Sequence[Row], *, baseline: str | None = None) -> Comparison:

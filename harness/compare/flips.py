@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from harness.compare.model import Flip
-from harness.types import Row
+from ragshift.harness.compare.model import Flip
+from ragshift.harness.types import Row
 
 
 def _ranks(row: Row) -> dict[str, int]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from harness.compare.policy import RegressionPolicy, Verdict
-from harness.compare.settings import CompareSettings
-from harness.compare.stats import PairedResult
-from harness.numbers import is_finite
+from ragshift.harness.compare.policy import RegressionPolicy, Verdict
+from ragshift.harness.compare.settings import CompareSettings
+from ragshift.harness.compare.stats import PairedResult
+from ragshift.harness.numbers import is_finite
 
 ALL = "all"
 

@@ -64,9 +64,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness.compare.stats import PairedResult, queries_needed
-from harness.errors import ConfigError
-from harness.numbers import is_finite
+from ragshift.harness.compare.stats import PairedResult, queries_needed
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.numbers import is_finite
 
 Mode = Literal["significance", "non-inferiority"]
 """``significance``: fail a proven drop beyond max_drop; ``non-inferiority``: pass a proven non-drop."""

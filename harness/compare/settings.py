@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness.errors import ConfigError
+from ragshift.harness.errors import ConfigError
 
 TestName = Literal["permutation", "t-test"]
 

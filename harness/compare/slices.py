@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from harness.compare.model import OVERALL, SliceKey
-from harness.compare.tagger import tag_query
-from harness.types import Row
+from ragshift.harness.compare.model import OVERALL, SliceKey
+from ragshift.harness.compare.tagger import tag_query
+from ragshift.harness.types import Row
 
 
 def field_values(row: Row, field: str) -> list[str]:

@@ -16,8 +16,8 @@ from typing import Any, Literal, Sequence
 import numpy as np
 from scipy import stats
 
-from harness.compare.settings import TestName
-from harness.numbers import is_finite
+from ragshift.harness.compare.settings import TestName
+from ragshift.harness.numbers import is_finite
 
 Correction = Literal["holm", "bh", "none"]
 TIE = 1e-12

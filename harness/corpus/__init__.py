@@ -1,6 +1,6 @@
 """Corpus container and loaders (BEIR folder, folder of .txt/.md, JSONL of documents)."""
 
-from harness.corpus.load import load_corpus, load_section
-from harness.corpus.model import Corpus
+from ragshift.harness.corpus.load import load_corpus, load_section
+from ragshift.harness.corpus.model import Corpus
 
 __all__ = ["Corpus", "load_corpus", "load_section"]

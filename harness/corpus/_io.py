@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from harness.errors import CorpusError
+from ragshift.harness.errors import CorpusError
 
 
 def decode(path: Path, data: bytes, *, line: int = 1, offset: int = 0) -> str:

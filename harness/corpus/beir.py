@@ -6,13 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Collection
 
-from harness.corpus._io import iter_json_objects
-from harness.corpus.card import read_card
-from harness.corpus.model import Corpus
-from harness.corpus.qrels import Judgement, read_qrels
-from harness.corpus.records import OnEmpty, optional_object, read_documents, record_id, record_text
-from harness.errors import CorpusError
-from harness.types import Query
+from ragshift.harness.corpus._io import iter_json_objects
+from ragshift.harness.corpus.card import read_card
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.corpus.qrels import Judgement, read_qrels
+from ragshift.harness.corpus.records import OnEmpty, optional_object, read_documents, record_id, record_text
+from ragshift.harness.errors import CorpusError
+from ragshift.harness.types import Query
 
 DEFAULT_SPLIT_FIELD = "split"
 DEFAULT_QUERY_TYPE_FIELD = "query_type"

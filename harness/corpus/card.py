@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.corpus._io import decode
-from harness.errors import CorpusError
+from ragshift.harness.corpus._io import decode
+from ragshift.harness.errors import CorpusError
 
 KEYS = ("name", "query_type_field", "split_field", "answers_field")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.corpus._io import decode
-from harness.corpus.model import Corpus
-from harness.corpus.records import EMPTY_HINT, OnEmpty
-from harness.errors import CorpusError
-from harness.types import Document
+from ragshift.harness.corpus._io import decode
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.corpus.records import EMPTY_HINT, OnEmpty
+from ragshift.harness.errors import CorpusError
+from ragshift.harness.types import Document
 
 SUFFIXES = frozenset({".txt", ".md"})
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.corpus.model import Corpus
-from harness.corpus.records import OnEmpty, read_documents
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.corpus.records import OnEmpty, read_documents
 
 ID_KEYS = ("_id", "id", "doc_id")
 

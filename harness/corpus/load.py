@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-from harness.corpus.beir import load_beir
-from harness.corpus.folder import load_folder, text_files
-from harness.corpus.jsonl import load_jsonl
-from harness.corpus.model import Corpus
-from harness.corpus.records import OnEmpty
-from harness.errors import ConfigError, CorpusError
+from ragshift.harness.corpus.beir import load_beir
+from ragshift.harness.corpus.folder import load_folder, text_files
+from ragshift.harness.corpus.jsonl import load_jsonl
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.corpus.records import OnEmpty
+from ragshift.harness.errors import ConfigError, CorpusError
 
 if TYPE_CHECKING:
-    from harness.config import CorpusSection
+    from ragshift.harness.config import CorpusSection
 
 Format = Literal["auto", "beir", "folder", "jsonl"]
 FORMATS: tuple[str, ...] = get_args(Format)

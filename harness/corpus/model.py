@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
-from harness.fingerprint import stable_hash, text_hash
-from harness.types import Document, Query
+from ragshift.harness.fingerprint import stable_hash, text_hash
+from ragshift.harness.types import Document, Query
 
 
 @dataclass(frozen=True)

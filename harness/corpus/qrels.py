@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterator
 
-from harness.corpus._io import iter_lines
-from harness.errors import CorpusError
+from ragshift.harness.corpus._io import iter_lines
+from ragshift.harness.errors import CorpusError
 
 HEADER = ("query-id", "corpus-id", "score")
 SHAPE = "`query-id<TAB>corpus-id<TAB>score`"

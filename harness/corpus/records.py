@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Mapping, Sequence
 
-from harness.corpus._io import iter_json_objects
-from harness.errors import CorpusError
-from harness.types import Document
+from ragshift.harness.corpus._io import iter_json_objects
+from ragshift.harness.errors import CorpusError
+from ragshift.harness.types import Document
 
 OnEmpty = Literal["skip", "error"]
 """What a loader does with a document that has neither title nor text."""

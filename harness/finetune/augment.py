@@ -1,6 +1,6 @@
 """In-domain pseudo-queries without labels: a document's title as the query for its body.
 
-``ragshift finetune`` now routes ``title_pairs`` through :mod:`harness.finetune.sources` (the title
+``ragshift finetune`` now routes ``title_pairs`` through :mod:`ragshift.harness.finetune.sources` (the title
 source, with eval/dev positives held out); this corpus-augmenting form stays for callers of the API.
 
 Each picked document ``d`` adds a query ``title:d`` (its title) and a training-only document
@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from harness.corpus.model import Corpus
-from harness.types import Document, Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.types import Document, Query
 
 PREFIX = "title:"
 

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from harness.finetune.options import Forgetting, Sources, Teacher, model_path
-from harness.sections import ConfigPath, Section, section
+from ragshift.harness.finetune.options import Forgetting, Sources, Teacher, model_path
+from ragshift.harness.sections import ConfigPath, Section, section
 
 Loss = Literal["mnrl", "cached-mnrl", "gist", "cached-gist", "margin-mse", "triplet", "cosent", "cosine"]
 """``mnrl``: (query, positive[, negatives]) with in-batch negatives; ``cached-mnrl``: the same with
@@ -149,7 +149,7 @@ class FinetuneConfig(Section):
         """``sources`` with ``title_pairs = N`` folded in as a title source of N chunks."""
         if not self.title_pairs:
             return self.sources
-        from harness.finetune.options import TitleSource
+        from ragshift.harness.finetune.options import TitleSource
 
         title = TitleSource(max_chunks=self.title_pairs)
         if self.sources is None:

@@ -1,6 +1,6 @@
 """Consistency filter for pseudo-queries: keep one only if it can find its own chunk.
 
-Two tests (either or both, per :class:`~harness.finetune.options.ConsistencyFilter`): the base model
+Two tests (either or both, per :class:`~ragshift.harness.finetune.options.ConsistencyFilter`): the base model
 ranks the source chunk within ``top_k`` of every chunk of the corpus (round-trip consistency, as in
 PAQ/Promptagator), and the teacher scores (query, chunk) at least ``teacher_min``.
 """
@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-from harness.finetune.options import ConsistencyFilter
-from harness.finetune.sources import Passage, PseudoPair
-from harness.finetune.teacher import score_pairs
-from harness.protocols import CrossScorer
-from harness.protocols import Embedder
+from ragshift.harness.finetune.options import ConsistencyFilter
+from ragshift.harness.finetune.sources import Passage, PseudoPair
+from ragshift.harness.finetune.teacher import score_pairs
+from ragshift.harness.protocols import CrossScorer
+from ragshift.harness.protocols import Embedder
 
 BLOCK = 512
 

@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.corpus.model import Corpus
-from harness.errors import ConfigError
-from harness.finetune.similarity import duplicate_groups, normalize_text
-from harness.fingerprint import text_hash
-from harness.types import Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.finetune.similarity import duplicate_groups, normalize_text
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.types import Query
 
 Value = str | float
 ROW_LOSSES = ("mnrl", "cached-mnrl", "gist", "cached-gist", "margin-mse")

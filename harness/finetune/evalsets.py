@@ -9,11 +9,11 @@ from statistics import fmean
 
 import numpy as np
 
-from harness.corpus.model import Corpus
-from harness.finetune.similarity import duplicate_groups
-from harness.metrics.retrieval import score_queries
-from harness.metrics.spec import parse_metric
-from harness.types import Qrels, Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.finetune.similarity import duplicate_groups
+from ragshift.harness.metrics.retrieval import score_queries
+from ragshift.harness.metrics.spec import parse_metric
+from ragshift.harness.types import Qrels, Query
 
 METRIC = parse_metric("ndcg@10")
 DEPTH = 100

@@ -1,4 +1,4 @@
-"""doc2query pseudo-queries: any :class:`~harness.protocols.Generator` writes queries for chunks.
+"""doc2query pseudo-queries: any :class:`~ragshift.harness.protocols.Generator` writes queries for chunks.
 
 Answers are cached by (source fingerprint, chunk hash) — the fingerprint covers the generator's own
 fingerprint, the prompt and ``per_chunk`` — and written after every small batch, so an interrupted
@@ -16,11 +16,11 @@ from typing import Any
 
 from rich.console import Console
 
-from harness.finetune.options import GeneratedSource
-from harness.finetune.pseudo_cache import PseudoQueryCache
-from harness.finetune.sources import Passage, PseudoPair, sample, source_fingerprint
-from harness.progress import progress_bar
-from harness.protocols import Generator
+from ragshift.harness.finetune.options import GeneratedSource
+from ragshift.harness.finetune.pseudo_cache import PseudoQueryCache
+from ragshift.harness.finetune.sources import Passage, PseudoPair, sample, source_fingerprint
+from ragshift.harness.progress import progress_bar
+from ragshift.harness.protocols import Generator
 
 NAME = "generated"
 BATCH = 4

@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.corpus.model import Corpus
-from harness.errors import RagshiftError
-from harness.finetune.similarity import normalize_text, similar_pairs
-from harness.types import Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.finetune.similarity import normalize_text, similar_pairs
+from ragshift.harness.types import Query
 
 MANIFEST = "ragshift_training.json"
 """Written into every model directory ragshift trains: the training queries, for later guards."""
@@ -197,7 +197,7 @@ def seen_positives(model_dir: Path | str, corpus: Corpus, queries: Sequence[Quer
     generalising; the ``unseen`` slice shows what is left. None for a model ragshift did not train
     or one trained on another corpus (document ids would not mean the same).
     """
-    from harness.finetune.card import read_record
+    from ragshift.harness.finetune.card import read_record
 
     found = read_manifest(Path(model_dir))
     record = read_record(Path(model_dir))

@@ -1,4 +1,4 @@
-"""Hard-negative mining over precomputed vectors (any :class:`~harness.protocols.Embedder`'s output).
+"""Hard-negative mining over precomputed vectors (any :class:`~ragshift.harness.protocols.Embedder`'s output).
 
 For each (query, positive) pair a candidate negative must
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from harness.finetune.similarity import similar_pairs
-from harness.types import Qrels
+from ragshift.harness.finetune.similarity import similar_pairs
+from ragshift.harness.types import Qrels
 
 CHECK_BATCH = 8
 NegativeCheck = Callable[[str, Sequence[str], Sequence[str]], Sequence[bool]]

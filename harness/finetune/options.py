@@ -23,8 +23,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from harness.answers.config import GeneratorConfig
-from harness.sections import Section
+from ragshift.harness.answers.config import GeneratorConfig
+from ragshift.harness.sections import Section
 
 DEFAULT_SYSTEM = "You write search queries."
 DEFAULT_USER = "{passage}\n\nWrite one question a user could ask that this text answers. Reply with the question only."

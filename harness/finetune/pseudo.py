@@ -15,14 +15,14 @@ from typing import Any
 
 from rich.console import Console
 
-from harness.corpus.model import Corpus
-from harness.finetune.consistency import filter_pairs
-from harness.finetune.leakage import QueryItem, find_leakage
-from harness.finetune.options import Sources
-from harness.finetune.sources import PseudoPair, cheap_pairs, chunk_documents, enabled_cheap, sample
-from harness.protocols import CrossScorer
-from harness.protocols import Embedder, Generator
-from harness.types import Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.finetune.consistency import filter_pairs
+from ragshift.harness.finetune.leakage import QueryItem, find_leakage
+from ragshift.harness.finetune.options import Sources
+from ragshift.harness.finetune.sources import PseudoPair, cheap_pairs, chunk_documents, enabled_cheap, sample
+from ragshift.harness.protocols import CrossScorer
+from ragshift.harness.protocols import Embedder, Generator
+from ragshift.harness.types import Query
 
 PREFIX = "syn:"
 SPLIT = "synthetic"
@@ -77,7 +77,7 @@ def build_pseudo_set(
         pairs += made
         per_source[name] = stats
     if sources.generated is not None:
-        from harness.finetune.generated import generated_pairs
+        from ragshift.harness.finetune.generated import generated_pairs
 
         if generator is None or cache is None:
             raise ValueError("the generated source needs a generator and a pseudo-query cache")

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from harness.errors import RagshiftError
-from harness.sqlite import connect
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.sqlite import connect
 
 FILE = "pseudo_queries.sqlite"
 _BATCH = 500

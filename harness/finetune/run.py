@@ -18,22 +18,22 @@ from typing import Any
 
 from rich.console import Console
 
-from harness import stages
-from harness.corpus.model import Corpus
-from harness.errors import ConfigError
-from harness.finetune.card import read_record, write_card
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.curves import Curves
-from harness.finetune.distributed import is_main, world_size
-from harness.finetune.data import TrainingSet, build_training_set
-from harness.finetune.evalsets import EvalSets, build_eval_sets, sample_queries, split_dev
-from harness.finetune.leakage import LeakageReport, QueryItem, find_leakage, guard, write_manifest
-from harness.finetune.negatives import MiningResult, NegativeCheck, mine_hard_negatives
-from harness.finetune.pseudo import PseudoSet, build_pseudo_set
-from harness.finetune.wiseft import AlphaChoice, GeneralSet, dev_only
-from harness.fingerprint import stable_hash
-from harness.protocols import Embedder, Generator
-from harness.types import Query
+from ragshift.harness import stages
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.finetune.card import read_record, write_card
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.curves import Curves
+from ragshift.harness.finetune.distributed import is_main, world_size
+from ragshift.harness.finetune.data import TrainingSet, build_training_set
+from ragshift.harness.finetune.evalsets import EvalSets, build_eval_sets, sample_queries, split_dev
+from ragshift.harness.finetune.leakage import LeakageReport, QueryItem, find_leakage, guard, write_manifest
+from ragshift.harness.finetune.negatives import MiningResult, NegativeCheck, mine_hard_negatives
+from ragshift.harness.finetune.pseudo import PseudoSet, build_pseudo_set
+from ragshift.harness.finetune.wiseft import AlphaChoice, GeneralSet, dev_only
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Embedder, Generator
+from ragshift.harness.types import Query
 
 RECIPE = "recipe.json"
 MIN_TRAIN_SAMPLE = 20
@@ -56,7 +56,7 @@ class FinetuneResult:
 
 def base_embedder(cfg: FinetuneConfig) -> Embedder:
     """The base model as an Embedder, with the settings a query adapter will be loaded with."""
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(cfg.base_model, max_length=cfg.max_seq_length)
 
@@ -124,7 +124,7 @@ def run_finetune(
     pseudo = PseudoSet()
     if sources is not None:
         t0 = time.perf_counter()
-        from harness.finetune.pseudo_cache import FILE, PseudoQueryCache
+        from ragshift.harness.finetune.pseudo_cache import FILE, PseudoQueryCache
 
         pseudo = build_pseudo_set(
             sources, corpus, held_out=QueryItem.from_corpus(corpus, [*evaluation, *dev]), embedder=base, seed=cfg.seed,
@@ -203,7 +203,7 @@ def _train_full(
     pseudo: PseudoSet,
     teacher: Any,
 ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    from adapters.training.trainer import train_full
+    from ragshift.adapters.training.trainer import train_full
 
     corpus = pseudo.augment(corpus)
     train = [*train, *pseudo.queries]
@@ -214,7 +214,7 @@ def _train_full(
         console.print(f"hard negatives in {time.perf_counter() - t0:.0f} s: {mining.stats.to_json()}")
     training_set = _training_set(cfg, corpus, train, mining, pseudo)
     if cfg.loss == "margin-mse":
-        from harness.finetune.teacher import with_margins
+        from ragshift.harness.finetune.teacher import with_margins
 
         training_set = with_margins(training_set, teacher, activation=cfg.teacher.activation, console=console)
     outcome = train_full(
@@ -230,7 +230,7 @@ def _train_full(
 def _train_adapter(
     cfg: FinetuneConfig, corpus: Corpus, train: list[Query], eval_sets: EvalSets, base: Embedder, work: Path
 ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    from adapters.training.query_adapter_train import train_query_adapter
+    from ragshift.adapters.training.query_adapter_train import train_query_adapter
 
     outcome = train_query_adapter(
         cfg=cfg, base=base, corpus=corpus, train_queries=train, eval_sets=eval_sets, work_dir=work
@@ -270,11 +270,11 @@ def _mine(cfg: FinetuneConfig, corpus: Corpus, train: list[Query], base: Embedde
     documents = {d: corpus.documents[d].full_text for d in doc_ids}
     check: NegativeCheck | None = None
     if teacher is not None and cfg.teacher is not None and cfg.teacher.false_negatives:
-        from harness.finetune.teacher import teacher_check
+        from ragshift.harness.finetune.teacher import teacher_check
 
         check = teacher_check(teacher)
     elif hn.cross_encoder:
-        from adapters.training.checks import cross_encoder_check
+        from ragshift.adapters.training.checks import cross_encoder_check
 
         check = cross_encoder_check(hn.cross_encoder)
     return mine_hard_negatives(
@@ -308,13 +308,13 @@ def _training_set(
 
 
 def _build_teacher(cfg: FinetuneConfig) -> Any:
-    from adapters.training.teacher import build_teacher
+    from ragshift.adapters.training.teacher import build_teacher
 
     return build_teacher(cfg.teacher)
 
 
 def _build_generator(sources: Any, cache_dir: Path) -> Generator:
-    from adapters.generators.factory import build_generator
+    from ragshift.adapters.generators.factory import build_generator
 
     spec = sources.generated.generator
     options = spec.adapter_options()
@@ -327,7 +327,7 @@ def _parts(
     """What the weights depend on beyond the recipe: teacher, generator, protected sets (only when used)."""
     parts: dict[str, Any] = {}
     if cfg.effective_sources() is not None:
-        from harness.finetune.sources import SOURCES_VERSION
+        from ragshift.harness.finetune.sources import SOURCES_VERSION
 
         parts["sources_version"] = SOURCES_VERSION
     if teacher is not None:
@@ -348,10 +348,10 @@ def _forgetting(
     if dev is not None:
         sets = {"dev": dev, **sets}
     if cfg.method == "full":
-        from adapters.training.wiseft import choose_full
+        from ragshift.adapters.training.wiseft import choose_full
 
         return choose_full(cfg, model_dir, sets, spec.alphas, max_drop=max_drop)
-    from adapters.training.wiseft import choose_adapter
+    from ragshift.adapters.training.wiseft import choose_adapter
 
     return choose_adapter(model_dir, base, sets, spec.alphas, max_drop=max_drop)
 
@@ -376,7 +376,7 @@ def _describe_choice(choice: AlphaChoice) -> str:
 
 def _weights_fingerprint(model_dir: Path) -> str:
     """Hash of the files that decide the vectors (before ragshift's own records are written)."""
-    from harness.fingerprint import files_hash
+    from ragshift.harness.fingerprint import files_hash
 
     files = [p for p in model_dir.rglob("*") if p.is_file() and p.suffix in (".safetensors", ".bin", ".json", ".txt")]
     return files_hash([p for p in files if not p.name.startswith("ragshift_")])

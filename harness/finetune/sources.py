@@ -3,7 +3,7 @@
 Every source sees the same chunks (documents judged relevant to an eval or dev query are left out
 by the caller) and is seeded per chunk: a chunk's pairs depend on the seed, the source's settings
 and the chunk's text only, never on which other chunks were sampled. The LLM source lives in
-:mod:`harness.finetune.generated` (it needs a Generator and a cache).
+:mod:`ragshift.harness.finetune.generated` (it needs a Generator and a cache).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from harness.finetune.options import CropSource, InverseClozeSource, Sources, TitleSource
-from harness.fingerprint import stable_hash, text_hash
-from harness.types import Document
+from ragshift.harness.finetune.options import CropSource, InverseClozeSource, Sources, TitleSource
+from ragshift.harness.fingerprint import stable_hash, text_hash
+from ragshift.harness.types import Document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 SOURCES_VERSION = 1

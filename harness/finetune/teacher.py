@@ -1,6 +1,6 @@
 """Uses of a cross-encoder teacher in training: false-negative checks, pair scores, MarginMSE labels.
 
-The teacher is a ``CrossScorer`` (``harness.protocols``); :func:`adapters.training.teacher.build_teacher`
+The teacher is a ``CrossScorer`` (``ragshift.harness.protocols``); :func:`ragshift.adapters.training.teacher.build_teacher`
 makes one from ``[finetune.teacher]``.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-from harness.finetune.data import TrainingSet
-from harness.finetune.negatives import NegativeCheck
-from harness.progress import progress_bar
-from harness.protocols import CrossScorer
+from ragshift.harness.finetune.data import TrainingSet
+from ragshift.harness.finetune.negatives import NegativeCheck
+from ragshift.harness.progress import progress_bar
+from ragshift.harness.protocols import CrossScorer
 
 BATCH = 64
 LABEL = "label"

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from harness.corpus.model import Corpus
-from harness.finetune.evalsets import EvalSets, build_eval_sets, mean_ndcg
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.finetune.evalsets import EvalSets, build_eval_sets, mean_ndcg
 
 EPS = 1e-9
 

@@ -23,8 +23,8 @@ from typing import Mapping, Sequence
 
 import ir_measures
 
-from harness.metrics.spec import MetricSpec
-from harness.types import Qrels
+from ragshift.harness.metrics.spec import MetricSpec
+from ragshift.harness.types import Qrels
 
 Run = Mapping[str, Mapping[str, float]]
 """``{qid: {doc_id: score}}``, higher scores are better."""

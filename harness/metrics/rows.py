@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from harness.metrics.retrieval import score_queries
-from harness.metrics.spec import MetricSpec
-from harness.types import DEFAULT_DATASET, Hit, Query, Row
+from ragshift.harness.metrics.retrieval import score_queries
+from ragshift.harness.metrics.spec import MetricSpec
+from ragshift.harness.types import DEFAULT_DATASET, Hit, Query, Row
 
 
 def rows_from_hits(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from harness.errors import ConfigError
+from ragshift.harness.errors import ConfigError
 
 NEEDS_K = frozenset({"ndcg", "recall", "precision", "hit_rate"})
 """Metric names that are meaningless without a cutoff ``@K``."""

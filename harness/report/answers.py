@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from harness.answers.changes import AnswerChange, Transfer, changed_answers, retrieval_to_answers
-from harness.answers.metrics import MENU
-from harness.answers.rows import failure_counts
-from harness.compare.model import Comparison
-from harness.compare.slices import slice_members
-from harness.types import Row
+from ragshift.harness.answers.changes import AnswerChange, Transfer, changed_answers, retrieval_to_answers
+from ragshift.harness.answers.metrics import MENU
+from ragshift.harness.answers.rows import failure_counts
+from ragshift.harness.compare.model import Comparison
+from ragshift.harness.compare.slices import slice_members
+from ragshift.harness.types import Row
 
 HEADLINE = (
     "answer.contains_gold", "answer.rouge_l", "answer.string_similarity", "answer.exact_match",

@@ -10,13 +10,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from harness.diagnosis import describe as describe_diagnosis
-from harness.compare.model import PairComparison
-from harness.numbers import is_finite
-from harness.report import charts
-from harness.report.cost import PILL, cost_table, gain_line, spend_lines, target_documents
-from harness.report.model import Report
-from harness.report.summary import query_deltas
+from ragshift.harness.diagnosis import describe as describe_diagnosis
+from ragshift.harness.compare.model import PairComparison
+from ragshift.harness.numbers import is_finite
+from ragshift.harness.report import charts
+from ragshift.harness.report.cost import PILL, cost_table, gain_line, spend_lines, target_documents
+from ragshift.harness.report.model import Report
+from ragshift.harness.report.summary import query_deltas
 
 TEMPLATES = Path(__file__).with_name("templates")
 FLIP_LIMIT = 25

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.report.model import Report
+from ragshift.harness.report.model import Report
 
 
 def to_json(report: Report, *, include_rows: bool = False) -> dict[str, Any]:

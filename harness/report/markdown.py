@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from harness.report.cost import ICON as CHECK_ICON
-from harness.report.cost import cost_table, gain_line, spend_lines, target_documents
-from harness.report.html import fmt_num, fmt_p, fmt_signed
-from harness.compare.model import Comparison, MetricTest
-from harness.diagnosis import describe as describe_diagnosis
-from harness.report.model import Report
+from ragshift.harness.report.cost import ICON as CHECK_ICON
+from ragshift.harness.report.cost import cost_table, gain_line, spend_lines, target_documents
+from ragshift.harness.report.html import fmt_num, fmt_p, fmt_signed
+from ragshift.harness.compare.model import Comparison, MetricTest
+from ragshift.harness.diagnosis import describe as describe_diagnosis
+from ragshift.harness.report.model import Report
 
 ICON = {"pass": "✅", "warn": "⚠️", "inconclusive": "❓", "fail": "❌"}
 
@@ -134,7 +134,7 @@ def _worth(report: Report) -> list[str]:
 
 def _bridges(report: Report) -> list[str]:
     """Bridge vs full re-embed: the share of the gain each bridge keeps."""
-    from harness.bridge.share import SHARE_COLUMNS, share_cells, share_note
+    from ragshift.harness.bridge.share import SHARE_COLUMNS, share_cells, share_note
 
     lines = ["", "### Bridge vs full re-embed", "", "| " + " | ".join(SHARE_COLUMNS) + " |", "|---|---|" + "---:|" * 5 + "---|"]
     lines += ["| " + " | ".join(_cell(c) for c in share_cells(s)) + " |" for s in report.bridges]

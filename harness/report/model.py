@@ -6,21 +6,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from harness import __version__
-from harness.bridge.share import GainShare, run_gain_shares
-from harness.compare.model import Comparison
-from harness.decision import DecisionTable, decision_table
-from harness.report.answers import AnswerQuality, answer_quality
-from harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
-from harness.types import Row
-from harness.worth import WorthIt, rows_per_system, worth_it
+from ragshift.harness import __version__
+from ragshift.harness.bridge.share import GainShare, run_gain_shares
+from ragshift.harness.compare.model import Comparison
+from ragshift.harness.decision import DecisionTable, decision_table
+from ragshift.harness.report.answers import AnswerQuality, answer_quality
+from ragshift.harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
+from ragshift.harness.types import Row
+from ragshift.harness.worth import WorthIt, rows_per_system, worth_it
 
 TrainingCurves = Mapping[str, Sequence[Mapping[str, float | None]]]
 """``{system: [{"epoch": 1, "train": 0.9, "dev": 0.7}, ...]}``."""
 Latency = Mapping[str, Mapping[str, float]]
 """``{system: {"p50_ms": 3.1, "p95_ms": 6.0, ...}}``."""
 Cost = Mapping[str, Mapping[str, Any]]
-"""The run card's ``cost``: ``{system: figures}`` as ``harness.cost.measure_cost`` returns them."""
+"""The run card's ``cost``: ``{system: figures}`` as ``ragshift.harness.cost.measure_cost`` returns them."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Report:
     cost: Cost = field(default_factory=dict)
     worth: WorthIt | None = None
     bridges: tuple[GainShare, ...] = ()
-    """Per bridge of the run: the share of the full re-embed's gain it keeps (``harness.bridge.share``)."""
+    """Per bridge of the run: the share of the full re-embed's gain it keeps (``ragshift.harness.bridge.share``)."""
     decision: DecisionTable | None = None
     version: str = __version__
 

@@ -13,11 +13,11 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
-from harness import __version__
-from harness.report import charts
-from harness.report.html import environment
-from harness.shipping.replay import ShadowResult, biggest_movers, current_hits, rows_changed_completely
-from harness.types import Document, Row
+from ragshift.harness import __version__
+from ragshift.harness.report import charts
+from ragshift.harness.report.html import environment
+from ragshift.harness.shipping.replay import ShadowResult, biggest_movers, current_hits, rows_changed_completely
+from ragshift.harness.types import Document, Row
 
 CHANGED_LIMIT = 25
 MOVER_LIMIT = 10

@@ -10,8 +10,8 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import stats
 
-from harness.compare.slices import slice_members
-from harness.types import Row
+from ragshift.harness.compare.slices import slice_members
+from ragshift.harness.types import Row
 
 PREFERRED_PRIMARY = ("ndcg@10", "mrr@10", "recall@10", "map", "mrr")
 _RECALL = re.compile(r"^(?:recall|r)@(\d+)$", re.IGNORECASE)

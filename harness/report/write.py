@@ -9,11 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from harness.paths import umask
-from harness.report.html import render_html
-from harness.report.jsonout import to_json
-from harness.report.markdown import render_markdown
-from harness.report.model import Report
+from ragshift.harness.paths import umask
+from ragshift.harness.report.html import render_html
+from ragshift.harness.report.jsonout import to_json
+from ragshift.harness.report.markdown import render_markdown
+from ragshift.harness.report.model import Report
 
 HTML = "report.html"
 MARKDOWN = "summary.md"

@@ -1,7 +1,7 @@
 """Named aliases (blue/green): an app opens ``production``; promote and rollback move what it points at.
 
 An ``Alias`` is an immutable value; ``promoted`` and ``rolled_back`` return the next value, and an
-``AliasStore`` (Chroma in ``adapters.stores.registry``, a dict in ``harness.testing``) saves it in one
+``AliasStore`` (Chroma in ``ragshift.adapters.stores.registry``, a dict in ``ragshift.harness.testing``) saves it in one
 atomic write. Collections an alias pointed at before stay in ``previous`` until dropped.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol, runtime_checkable
 
-from harness.errors import ConfigError
+from ragshift.harness.errors import ConfigError
 
 _ALIAS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 

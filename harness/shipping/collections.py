@@ -3,7 +3,7 @@
 Evaluation collections are named by the corpus *content*; a serving collection follows a corpus as
 it changes (``reindex`` updates changed chunks in place), so it is named by the corpus *name*. Tags:
 embedder fingerprint and dimension (the guard), corpus name, chunker, the embedder's config (so an
-alias can be opened without knowing the model, see ``harness.recorded_model``), and after a finished
+alias can be opened without knowing the model, see ``ragshift.harness.recorded_model``), and after a finished
 reindex ``complete``, the chunk count and the corpus content fingerprint it was built from.
 """
 
@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from harness.config import EmbedderConfig, RunConfig
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
-from harness.protocols import EMBEDDER_TAG, VectorStore
-from harness.recorded_model import spec_of
+from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import EMBEDDER_TAG, VectorStore
+from ragshift.harness.recorded_model import spec_of
 
 ROLE, CORPUS, CHUNKER = "ragshift:role", "ragshift:corpus_name", "ragshift:chunker"
 COMPLETE, CHUNKS, CORPUS_FP, INDEXED_AT = "ragshift:complete", "ragshift:chunks", "ragshift:corpus_fp", "ragshift:indexed_at"

@@ -15,16 +15,16 @@ from typing import Any
 
 from rich.console import Console
 
-from harness.compare.configured import compare_configured
-from harness.config import RunConfig
-from harness.datasets import load_dataset
-from harness.errors import ConfigError, PromotionRefused
-from harness.protocols import EMBEDDER_TAG, StoredIndex, VectorStore, document_fingerprint
-from harness.recorded_model import spec_of
-from harness.retrieval import IndexRetriever
-from harness.shipping import collections as col
-from harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
-from harness.systems import build_adapter, build_chunker, load_embedder, open_store
+from ragshift.harness.compare.configured import compare_configured
+from ragshift.harness.config import RunConfig
+from ragshift.harness.datasets import load_dataset
+from ragshift.harness.errors import ConfigError, PromotionRefused
+from ragshift.harness.protocols import EMBEDDER_TAG, StoredIndex, VectorStore, document_fingerprint
+from ragshift.harness.recorded_model import spec_of
+from ragshift.harness.retrieval import IndexRetriever
+from ragshift.harness.shipping import collections as col
+from ragshift.harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
+from ragshift.harness.systems import build_adapter, build_chunker, load_embedder, open_store
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,8 @@ def _sample_check(
 
 def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
     """The embedder recorded in a serving collection, checked against its fingerprint."""
-    from harness.cache import CachedEmbedder, EmbeddingCache
-    from harness.errors import FingerprintMismatch
+    from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+    from ragshift.harness.errors import FingerprintMismatch
 
     spec = spec_of(index.tags)
     cache = EmbeddingCache(config.cache.path / "embeddings.sqlite")
@@ -158,7 +158,7 @@ def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
 
 
 def _rows(config: RunConfig, system: str, index: StoredIndex, embedder: Any, dataset: Any, queries: list) -> list:
-    from harness.metrics.rows import rows_from_hits
+    from ragshift.harness.metrics.rows import rows_from_hits
 
     retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
     hits = retriever.retrieve(queries, k=config.metrics.depth)
@@ -167,7 +167,7 @@ def _rows(config: RunConfig, system: str, index: StoredIndex, embedder: Any, dat
 
 def rollback(config: RunConfig, *, alias: str = "production", wait: float = 0.0) -> Alias:
     """Point ``alias`` back at its previous collection (which must still exist)."""
-    from harness.shipping.aliases import resolve
+    from ragshift.harness.shipping.aliases import resolve
 
     store = open_store(config.store)
     registry = store.aliases()

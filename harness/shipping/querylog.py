@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from harness.corpus._io import iter_json_objects, iter_lines
-from harness.errors import ConfigError, CorpusError
-from harness.types import Query
+from ragshift.harness.corpus._io import iter_json_objects, iter_lines
+from ragshift.harness.errors import ConfigError, CorpusError
+from ragshift.harness.types import Query
 
 TEXT_KEYS = ("text", "query")
 ID_KEYS = ("id", "qid")

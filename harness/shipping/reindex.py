@@ -21,11 +21,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from harness.cache import CachedEmbedder
-from harness.errors import RagshiftError
-from harness.fingerprint import text_hash
-from harness.protocols import Embedder, EmbeddingEngine, VectorIndex, document_fingerprint
-from harness.types import Chunk
+from ragshift.harness.cache import CachedEmbedder
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.protocols import Embedder, EmbeddingEngine, VectorIndex, document_fingerprint
+from ragshift.harness.types import Chunk
 
 
 @runtime_checkable

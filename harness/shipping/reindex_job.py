@@ -8,13 +8,13 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from harness import stages
-from harness.config import RunConfig
-from harness.protocols import document_fingerprint
-from harness.recorded_model import MODEL, model_tag
-from harness.shipping import collections as col
-from harness.shipping.aliases import now
-from harness.shipping.reindex import ReindexStats, reindex
+from ragshift.harness import stages
+from ragshift.harness.config import RunConfig
+from ragshift.harness.protocols import document_fingerprint
+from ragshift.harness.recorded_model import MODEL, model_tag
+from ragshift.harness.shipping import collections as col
+from ragshift.harness.shipping.aliases import now
+from ragshift.harness.shipping.reindex import ReindexStats, reindex
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ def run_reindex(
 
     ``engine`` ("local" | "ray") and ``batch_size`` override the config's ``[engine]`` section.
     """
-    from adapters.engines.factory import build_engine
-    from harness.corpus import load_section
-    from harness.systems import build_chunker, load_embedder, open_store
+    from ragshift.adapters.engines.factory import build_engine
+    from ragshift.harness.corpus import load_section
+    from ragshift.harness.systems import build_chunker, load_embedder, open_store
 
     console = console or Console(quiet=True)
     if engine is not None:

@@ -6,7 +6,7 @@ ones) so neither side always runs on a warmer cache. The first ``warmup`` querie
 before timing (lazy model loads, first-call compilation) and their results thrown away.
 
 The result is one ``Row`` per query — the candidate's hits, the current's hits in ``meta``, the
-agreement figures of ``harness.shipping.shadow`` and both latencies in ``metrics`` — and a summary
+agreement figures of ``ragshift.harness.shipping.shadow`` and both latencies in ``metrics`` — and a summary
 aggregated from those rows.
 """
 
@@ -19,9 +19,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from harness.protocols import Retriever
-from harness.shipping.shadow import DEFAULT_P, compare_rankings
-from harness.types import Hit, Query, Row
+from ragshift.harness.protocols import Retriever
+from ragshift.harness.shipping.shadow import DEFAULT_P, compare_rankings
+from ragshift.harness.types import Hit, Query, Row
 
 LATENCY = "latency_ms"
 

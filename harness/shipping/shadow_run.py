@@ -11,14 +11,14 @@ from typing import Any, Sequence
 import numpy as np
 from rich.console import Console
 
-from harness import stages
-from harness.config import EmbedderConfig, RunConfig
-from harness.errors import ConfigError
-from harness.fingerprint import files_hash, stable_hash
-from harness.rundir import RUN_CARD, SUMMARY, StagedRun
-from harness.shipping.querylog import QueryLog, load_query_log
-from harness.shipping.replay import ShadowResult, run_shadow
-from harness.shipping.shadow import DEFAULT_P
+from ragshift.harness import stages
+from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import files_hash, stable_hash
+from ragshift.harness.rundir import RUN_CARD, SUMMARY, StagedRun
+from ragshift.harness.shipping.querylog import QueryLog, load_query_log
+from ragshift.harness.shipping.replay import ShadowResult, run_shadow
+from ragshift.harness.shipping.shadow import DEFAULT_P
 
 REPORT = "report.html"
 
@@ -77,7 +77,7 @@ def choose_pair(
 def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
     """The model the config's ``[finetune]`` section trained, as ``ragshift run`` evaluates it; None
     when there is no such section or its output folder holds no finished model."""
-    from harness.finetune.card import RECORD
+    from ragshift.harness.finetune.card import RECORD
 
     settings = config.finetune
     if settings is None or not (Path(settings.output) / RECORD).is_file():
@@ -88,11 +88,11 @@ def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
 
 def served_system(config: RunConfig, alias: str, console: Console) -> tuple[EmbedderConfig, Any]:
     """What ``alias`` serves now: its collection, queried with the embedder the collection records."""
-    from harness.recorded_model import spec_of
-    from harness.retrieval import IndexRetriever
-    from harness.shipping.aliases import resolve
-    from harness.shipping.promote import embedder_of
-    from harness.systems import System, build_chunker, open_store
+    from ragshift.harness.recorded_model import spec_of
+    from ragshift.harness.retrieval import IndexRetriever
+    from ragshift.harness.shipping.aliases import resolve
+    from ragshift.harness.shipping.promote import embedder_of
+    from ragshift.harness.systems import System, build_chunker, open_store
 
     store = open_store(config.store)
     index = store.open(resolve(store.aliases(), alias).collection)
@@ -132,11 +132,11 @@ def shadow_from_config(
     output: Path | None = None,
     console: Console | None = None,
 ) -> ShadowRun:
-    from harness.corpus import load_section
-    from harness.progress import progress_bar
-    from harness.report.shadow import render_shadow_html
-    from harness.run import versions
-    from harness.systems import build_system, load_embedder
+    from ragshift.harness.corpus import load_section
+    from ragshift.harness.progress import progress_bar
+    from ragshift.harness.report.shadow import render_shadow_html
+    from ragshift.harness.run import versions
+    from ragshift.harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)
     served = served_system(config, alias, console) if alias else None

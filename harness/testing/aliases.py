@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.shipping.aliases import Alias
+from ragshift.harness.shipping.aliases import Alias
 
 
 class MemoryAliasStore:

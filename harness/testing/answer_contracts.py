@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from typing import Callable, ClassVar
 
-from harness.answers.metrics import MENU
-from harness.answers.prompt import PromptTemplate
-from harness.answers.sample import AnswerSample, JudgeVerdict
-from harness.errors import RagshiftError
-from harness.protocols import Generator, Judge
+from ragshift.harness.answers.metrics import MENU
+from ragshift.harness.answers.prompt import PromptTemplate
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.protocols import Generator, Judge
 
 CONTRACT_QUESTIONS = (
     ("The Eiffel Tower is in Paris. The Eiffel Tower was finished in 1889.", "When was the Eiffel Tower finished?", "1889"),

@@ -11,9 +11,9 @@ import json
 import math
 from typing import Callable, ClassVar
 
-from harness.testing.pytest_compat import fixture, pytest
+from ragshift.harness.testing.pytest_compat import fixture, pytest
 
-from harness.protocols import CrossScorer
+from ragshift.harness.protocols import CrossScorer
 
 MakeScorer = Callable[[], CrossScorer]
 

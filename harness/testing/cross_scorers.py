@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from harness.fingerprint import stable_hash
-from harness.testing.embedders import tokenize
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.testing.embedders import tokenize
 
 
 class TokenOverlapScorer:

@@ -12,7 +12,7 @@ from typing import Callable, ClassVar
 
 import numpy as np
 
-from harness.protocols import Embedder
+from ragshift.harness.protocols import Embedder
 
 MakeEmbedder = Callable[..., Embedder]
 

@@ -7,9 +7,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
-from harness.protocols import Embedder
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Embedder
 
 _WORD = re.compile(r"\w+")
 

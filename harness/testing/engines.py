@@ -2,7 +2,7 @@
 
 ``ReplayingEngine`` behaves like a distributed engine at its worst: batches come back out of order,
 one comes back twice (a retried task), and ``lose`` keys never come back (a lost result) — what the
-writer (``harness.shipping.reindex.embed_into``) must survive. Subclass ``EmbeddingEngineContract``
+writer (``ragshift.harness.shipping.reindex.embed_into``) must survive. Subclass ``EmbeddingEngineContract``
 and provide a ``make_engine`` fixture returning ``(engine, embedder)``: the engine under test and an
 embedder whose ``embed_documents`` its vectors must equal.
 """
@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from harness.protocols import Embedder, EmbeddingEngine
+from ragshift.harness.protocols import Embedder, EmbeddingEngine
 
 CONTRACT_ITEMS = tuple(
     (f"k{i}", text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Sequence
 
-from harness.fingerprint import stable_hash
-from harness.protocols import ChatMessages
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import ChatMessages
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from harness.testing.pytest_compat import fixture, pytest
+from ragshift.harness.testing.pytest_compat import fixture, pytest
 
-from harness.errors import FingerprintMismatch
-from harness.protocols import VectorIndex
-from harness.types import Chunk, Hit
+from ragshift.harness.errors import FingerprintMismatch
+from ragshift.harness.protocols import VectorIndex
+from ragshift.harness.types import Chunk, Hit
 
 DIM = 4
 FP = "emb-contract"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from harness.answers.metrics import JUDGED
-from harness.answers.sample import AnswerSample, JudgeVerdict
-from harness.errors import ConfigError
-from harness.fingerprint import stable_hash
-from harness.testing.generators import sentences, words
+from ragshift.harness.answers.metrics import JUDGED
+from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.testing.generators import sentences, words
 
 
 def _share(parts: Sequence[str], known: set[str]) -> float | None:

@@ -12,10 +12,10 @@ import json
 import math
 from typing import Callable, ClassVar, Sequence
 
-from harness.testing.pytest_compat import fixture, pytest
+from ragshift.harness.testing.pytest_compat import fixture, pytest
 
-from harness.protocols import RetrievalSystem, Retriever
-from harness.types import Document, Hit, Query
+from ragshift.harness.protocols import RetrievalSystem, Retriever
+from ragshift.harness.types import Document, Hit, Query
 
 MakeRetriever = Callable[..., RetrievalSystem]
 

@@ -6,9 +6,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from harness.fingerprint import stable_hash, text_hash
-from harness.protocols import Embedder
-from harness.types import Document, Hit, Query
+from ragshift.harness.fingerprint import stable_hash, text_hash
+from ragshift.harness.protocols import Embedder
+from ragshift.harness.types import Document, Hit, Query
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -11,8 +11,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from scipy.stats import ortho_group
 
-from harness.fingerprint import stable_hash
-from harness.protocols import Embedder
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.protocols import Embedder
 
 
 class RotatedEmbedder:

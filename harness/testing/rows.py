@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from harness.types import DEFAULT_DATASET, Hit, Row
+from ragshift.harness.types import DEFAULT_DATASET, Hit, Row
 
 QUERY_TEMPLATES = (
     ("howto", "How do I reset the {thing} password?"),

@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
-from harness.testing.pytest_compat import fixture, pytest
+from ragshift.harness.testing.pytest_compat import fixture, pytest
 
-from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
-from harness.fingerprint import text_hash
-from harness.protocols import DIMENSION_TAG, EMBEDDER_TAG, StoredIndex, VectorIndex, VectorStore
-from harness.shipping.aliases import promoted
-from harness.testing.index_contract import DIM, FP, VectorIndexContract, sample
+from ragshift.harness.errors import ConfigError, FingerprintMismatch, StoreBusy
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.protocols import DIMENSION_TAG, EMBEDDER_TAG, StoredIndex, VectorIndex, VectorStore
+from ragshift.harness.shipping.aliases import promoted
+from ragshift.harness.testing.index_contract import DIM, FP, VectorIndexContract, sample
 
 
 def unique(prefix: str = "rs-contract") -> str:

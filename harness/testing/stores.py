@@ -8,11 +8,11 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
-from harness.fingerprint import text_hash
-from harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
-from harness.testing.aliases import MemoryAliasStore
-from harness.types import Chunk, Hit
+from ragshift.harness.errors import ConfigError, FingerprintMismatch, StoreBusy
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.protocols import EMBEDDER_TAG, collection_tags, require_collection_tags
+from ragshift.harness.testing.aliases import MemoryAliasStore
+from ragshift.harness.types import Chunk, Hit
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.corpus.model import Corpus
+from ragshift.harness.corpus.model import Corpus
 from support.chat_server import ChatServer, ChatServerState
-from harness.types import Document, Hit, Query
+from ragshift.harness.types import Document, Hit, Query
 
 DOCS = {
     "d1": ("Eiffel Tower", "The Eiffel Tower is in Paris. The Eiffel Tower was finished in 1889."),

@@ -6,14 +6,14 @@ from dataclasses import replace
 
 import pytest
 
-from harness.answers import (
+from ragshift.harness.answers import (
     AnswerCache, AnswersConfig, CachedGenerator, CachedJudge, answer_rows, build_answer_stage, failure_counts, merge_rows,
 )
-from harness.errors import RagshiftError
+from ragshift.harness.errors import RagshiftError
 from support.chat_server import MALFORMED
-from harness.testing.generators import ExtractiveGenerator
-from harness.testing.judges import OverlapJudge
-from harness.types import Row
+from ragshift.harness.testing.generators import ExtractiveGenerator
+from ragshift.harness.testing.judges import OverlapJudge
+from ragshift.harness.types import Row
 
 OFFLINE = ("ctx.id_recall", "answer.contains_gold", "answer.rouge_l")
 
@@ -97,7 +97,7 @@ def test_merge_adds_answer_metrics_to_retrieval_rows(corpus, good_hits):
 
 
 def test_answer_metrics_go_through_the_comparison_unchanged(corpus, good_hits, bad_hits):
-    from harness.compare import compare_rows
+    from ragshift.harness.compare import compare_rows
 
     rows = rows_for(corpus, bad_hits, system="base") + rows_for(corpus, good_hits, system="tuned")
     comparison = compare_rows(rows, baseline="base", n_resamples=99)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from harness.answers import AnswersConfig, PromptTemplate, parse_answer_metrics
-from harness.answers.metrics import DEFAULT_METRICS, MENU
-from harness.config import RunConfig, load_config
-from harness.errors import ConfigError
+from ragshift.harness.answers import AnswersConfig, PromptTemplate, parse_answer_metrics
+from ragshift.harness.answers.metrics import DEFAULT_METRICS, MENU
+from ragshift.harness.config import RunConfig, load_config
+from ragshift.harness.errors import ConfigError
 
 JUDGE = {"base_url": "http://127.0.0.1:8000/v1", "model": "judge"}
 

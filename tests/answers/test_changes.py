@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.answers import Transfer, answer_rows, changed_answers, retrieval_to_answers
-from harness.testing.generators import ExtractiveGenerator
+from ragshift.harness.answers import Transfer, answer_rows, changed_answers, retrieval_to_answers
+from ragshift.harness.testing.generators import ExtractiveGenerator
 
 METRICS = ("ctx.id_recall", "answer.contains_gold", "answer.rouge_l")
 

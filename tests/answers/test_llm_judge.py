@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.judges.ragas_llm import RagasLLMJudge
-from harness.answers import AnswerCache, CachedJudge
-from harness.answers.sample import AnswerSample
-from harness.testing.answer_contracts import JudgeContract
+from ragshift.adapters.judges.ragas_llm import RagasLLMJudge
+from ragshift.harness.answers import AnswerCache, CachedJudge
+from ragshift.harness.answers.sample import AnswerSample
+from ragshift.harness.testing.answer_contracts import JudgeContract
 from support.chat_server import chat_server_process
-from harness.testing.judges import OverlapJudge
+from ragshift.harness.testing.judges import OverlapJudge
 
 TOWER = "The Eiffel Tower is in Paris. It was finished in 1889."
 GROUNDED = AnswerSample(
@@ -149,8 +149,8 @@ def test_repeats_average_successes_and_count_failures(tmp_path):
 
 
 def test_separate_server_process_for_generator_and_judge():
-    from adapters.generators.factory import build_generator
-    from harness.answers import PromptTemplate
+    from ragshift.adapters.generators.factory import build_generator
+    from ragshift.harness.answers import PromptTemplate
 
     with chat_server_process() as base_url:
         generator = build_generator("openai", base_url=base_url, model="rules", timeout=10, max_retries=0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.judges.ragas_offline import RagasOfflineScorer, normalise
-from harness.answers.sample import AnswerSample
-from harness.testing.answer_contracts import JudgeContract
+from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer, normalise
+from ragshift.harness.answers.sample import AnswerSample
+from ragshift.harness.testing.answer_contracts import JudgeContract
 
 TOWER = "The Eiffel Tower is in Paris. It was finished in 1889."
 ROME = "Rome is the capital of Italy. It has many fountains."

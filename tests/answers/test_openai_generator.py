@@ -7,10 +7,10 @@ import urllib.request
 
 import pytest
 
-from adapters.generators.factory import build_generator, build_llamaindex
-from harness.answers import AnswersConfig, PromptTemplate
-from harness.errors import ConfigError, RagshiftError
-from harness.testing.answer_contracts import GeneratorContract
+from ragshift.adapters.generators.factory import build_generator, build_llamaindex
+from ragshift.harness.answers import AnswersConfig, PromptTemplate
+from ragshift.harness.errors import ConfigError, RagshiftError
+from ragshift.harness.testing.answer_contracts import GeneratorContract
 
 
 def openai_generator(server, **overrides):

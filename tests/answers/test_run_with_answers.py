@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.config import load_config
-from harness.rundir import read_rows
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.rundir import read_rows
 from support.chat_server import ChatServer, ChatServerState
 from support.configs import keyword_embedder
 from support.configs import write_config as write_toml
@@ -144,7 +144,7 @@ def test_malformed_judge_is_counted_and_shown_not_a_crash(tmp_path, server) -> N
 
 
 def test_answers_section_validates_like_the_others(tmp_path) -> None:
-    from harness.errors import ConfigError
+    from ragshift.harness.errors import ConfigError
 
     config = write_config(tmp_path, "http://127.0.0.1:9/v1", answers={"metrics": ["answer.bleu"]})
     with pytest.raises(ConfigError, match=r"\[answers\] metrics: unknown answer metric 'answer.bleu'; valid: ctx.precision"):

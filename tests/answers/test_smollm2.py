@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.generators.smollm2 import SmolLM2Generator, packaged_gguf
-from harness.errors import MissingDependency
-from harness.testing.answer_contracts import GeneratorContract, contract_prompts
+from ragshift.adapters.generators.smollm2 import SmolLM2Generator, packaged_gguf
+from ragshift.harness.errors import MissingDependency
+from ragshift.harness.testing.answer_contracts import GeneratorContract, contract_prompts
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ def test_fp32_copy_reloads_with_identical_answers(smollm2, first_answers, model_
 
 def test_served_over_http_by_a_separate_process(first_answers, model_cache):
     """A real OpenAI-compatible server process serving the local model; the openai generator asks it."""
-    from adapters.generators.factory import build_generator
+    from ragshift.adapters.generators.factory import build_generator
     from support.chat_server import chat_server_process
 
     with chat_server_process("--smollm2", str(model_cache), "--max-new-tokens", "24", timeout=120) as base_url:

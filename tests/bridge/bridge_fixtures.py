@@ -85,10 +85,10 @@ n_resamples = 199
 
 def fitted_bridge(old, new, sample, *, kind: str = "orthogonal", names: tuple[str, str] = ("old", "new"), **options):
     """A BridgedEmbedder of ``new`` over ``old``'s index, fitted on ``sample`` texts, with its record."""
-    from harness.bridge.artefact import BridgeRecord, BridgeSide
-    from harness.bridge.embedder import BridgedEmbedder, bridged_fingerprint
-    from harness.bridge.fit import fit_map
-    from harness.protocols import document_fingerprint
+    from ragshift.harness.bridge.artefact import BridgeRecord, BridgeSide
+    from ragshift.harness.bridge.embedder import BridgedEmbedder, bridged_fingerprint
+    from ragshift.harness.bridge.fit import fit_map
+    from ragshift.harness.protocols import document_fingerprint
 
     settings = {"kind": kind, "identity_weight": 0.0, "rank": 32, "hidden": 32, "epochs": 20, "lr": 1e-2, "seed": 0, **options}
     bridge_map = fit_map(new.embed_documents(sample), old.embed_documents(sample), settings)

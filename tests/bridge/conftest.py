@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bridge_fixtures import VOCAB, texts
 
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.rotated import RotatedEmbedder
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.rotated import RotatedEmbedder
 
 
 @pytest.fixture

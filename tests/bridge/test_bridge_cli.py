@@ -8,7 +8,7 @@ import pytest
 from bridge_fixtures import VOCAB, write_config
 from typer.testing import CliRunner
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 
 def run(*args: str):
@@ -86,8 +86,8 @@ def test_a_bridged_embedder_needs_its_folder(tmp_path) -> None:
 
 
 def test_leakage_checks_follow_a_bridge_to_its_new_model(tmp_path) -> None:
-    from harness.bridge.specs import query_model_dir
-    from harness.config import EmbedderConfig
+    from ragshift.harness.bridge.specs import query_model_dir
+    from ragshift.harness.config import EmbedderConfig
 
     assert run("bridge", str(write_config(tmp_path))).exit_code == 0
     folder = tmp_path / "bridges" / "kw-over-noisy"

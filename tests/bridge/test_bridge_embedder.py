@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 from bridge_fixtures import VOCAB, fitted_bridge, texts
 
-from harness.bridge.artefact import META, read_record, write_bridge
-from harness.bridge.embedder import BridgedEmbedder, load_bridge
-from harness.systems import build_recorded
-from harness.errors import FingerprintMismatch, RagshiftError
-from harness.protocols import document_fingerprint
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, SAMPLE_TEXTS, EmbedderContract
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.rotated import RotatedEmbedder
-from harness.testing.stores import ExactIndex
-from harness.types import Chunk
+from ragshift.harness.bridge.artefact import META, read_record, write_bridge
+from ragshift.harness.bridge.embedder import BridgedEmbedder, load_bridge
+from ragshift.harness.systems import build_recorded
+from ragshift.harness.errors import FingerprintMismatch, RagshiftError
+from ragshift.harness.protocols import document_fingerprint
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, SAMPLE_TEXTS, EmbedderContract
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.rotated import RotatedEmbedder
+from ragshift.harness.testing.stores import ExactIndex
+from ragshift.harness.types import Chunk
 
 DOCS = texts(30, seed=5)
 

@@ -8,7 +8,7 @@ import json
 from bridge_fixtures import write_config
 from typer.testing import CliRunner
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 COST = "[cost]\nlatency_queries = 3\nthroughput_chunks = 20\nwarmup = 1\ncorpus_documents = 1_000_000\n"
 

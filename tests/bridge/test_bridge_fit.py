@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.bridge.fit import fit_affine, fit_map, fit_orthogonal
-from harness.bridge.maps import LinearMap, unit_rows
-from harness.bridge.quality import fit_quality
-from harness.errors import RagshiftError
+from ragshift.harness.bridge.fit import fit_affine, fit_map, fit_orthogonal
+from ragshift.harness.bridge.maps import LinearMap, unit_rows
+from ragshift.harness.bridge.quality import fit_quality
+from ragshift.harness.errors import RagshiftError
 
 
 def mean_cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -47,7 +47,7 @@ def test_affine_map_recovers_a_low_rank_change() -> None:
 
 
 def test_affine_map_joins_spaces_of_different_dimension(old, sample_texts) -> None:
-    from harness.testing.embedders import KeywordEmbedder
+    from ragshift.harness.testing.embedders import KeywordEmbedder
 
     small = KeywordEmbedder(old.vocabulary[:12])
     fitted = fit_affine(old.embed_documents(sample_texts[:150]), small.embed_documents(sample_texts[:150]), rank=12)

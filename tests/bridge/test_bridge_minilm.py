@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,8 +64,8 @@ holdout = 0.25
     assert heldout["bridge"]["mean_cosine"] > heldout["no_bridge"]["mean_cosine"] + 0.02
     assert heldout["bridge"]["neighbours"] >= heldout["no_bridge"]["neighbours"]
 
-    from harness.bridge.embedder import load_bridge
-    from harness.systems import build_recorded
+    from ragshift.harness.bridge.embedder import load_bridge
+    from ragshift.harness.systems import build_recorded
 
     bridge = load_bridge(folder, build=build_recorded)  # both models rebuilt from the folder's records, fingerprints checked
     queries = ["Who owns the Shipment Ledger Daemon?", "how do I roll back scanner firmware", "FDK outage"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.bridge.share import BridgeTriple, bridge_cost, bridge_triples, gain_shares, share_of_gain, with_bridge_cost
-from harness.types import Row
-from harness.worth import spend
+from ragshift.harness.bridge.share import BridgeTriple, bridge_cost, bridge_triples, gain_shares, share_of_gain, with_bridge_cost
+from ragshift.harness.types import Row
+from ragshift.harness.worth import spend
 
 NAMES = BridgeTriple("bridged", "old", "new")
 

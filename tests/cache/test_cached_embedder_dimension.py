@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 
 class _NoDimension(KeywordEmbedder):

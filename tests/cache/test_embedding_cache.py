@@ -8,11 +8,11 @@ import sqlite3
 import numpy as np
 import pytest
 
-from harness.cache import CacheCorrupt, CachedEmbedder, EmbeddingCache
-from harness.fingerprint import text_hash
-from harness.protocols import Embedder
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
-from harness.testing.embedders import CountingEmbedder, KeywordEmbedder
+from ragshift.harness.cache import CacheCorrupt, CachedEmbedder, EmbeddingCache
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.protocols import Embedder
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
+from ragshift.harness.testing.embedders import CountingEmbedder, KeywordEmbedder
 
 TEXTS = ["reset password", "lunch at noon", "account settings", "nothing relevant"]
 

@@ -1,11 +1,11 @@
 import pytest
 import tiktoken
 
-from adapters.chunkers.llamaindex import SentenceSplitterChunker
-from harness.chunking import WholeDocumentChunker
-from harness.errors import ConfigError
-from harness.protocols import Chunker
-from harness.types import Document
+from ragshift.adapters.chunkers.llamaindex import SentenceSplitterChunker
+from ragshift.harness.chunking import WholeDocumentChunker
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import Chunker
+from ragshift.harness.types import Document
 
 LONG = Document("long", " ".join(f"Sentence {i} talks about topic {i % 7} at some length." for i in range(60)), "A title")
 SHORT = Document("short", "Just one line.")

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from harness.compare import RegressionPolicy, Rule, Verdict, compare_rows
-from harness.compare.stats import holm
-from harness.errors import ConfigError, RagshiftError
-from harness.testing.rows import rows_with_deltas, synthetic_rows
-from harness.types import Hit, Row
+from ragshift.harness.compare import RegressionPolicy, Rule, Verdict, compare_rows
+from ragshift.harness.compare.stats import holm
+from ragshift.harness.errors import ConfigError, RagshiftError
+from ragshift.harness.testing.rows import rows_with_deltas, synthetic_rows
+from ragshift.harness.types import Hit, Row
 
 FAST = {"n_resamples": 199, "test": "t-test"}
 
@@ -190,7 +190,7 @@ def test_nan_scores_drop_only_their_pairs():
 
 
 def test_settings_value_object_and_overrides():
-    from harness.compare import CompareSettings
+    from ragshift.harness.compare import CompareSettings
 
     rows = synthetic_rows(30, {"base": 0.5, "cand": 0.6})
     settings = CompareSettings(test="t-test", n_resamples=199, slice_fields=(), auto_tags=False)

@@ -7,10 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import harness.cli.compare_cmd  # noqa: F401  (registers ``compare``)
-from harness.cli import app
-from harness.rundir import RUN_CARD, StagedRun
-from harness.testing.rows import synthetic_rows
+import ragshift.harness.cli.compare_cmd  # noqa: F401  (registers ``compare``)
+from ragshift.harness.cli import app
+from ragshift.harness.rundir import RUN_CARD, StagedRun
+from ragshift.harness.testing.rows import synthetic_rows
 
 FAST = ["--test", "t-test", "--n-resamples", "99"]
 

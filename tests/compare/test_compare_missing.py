@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from harness.compare import CompareSettings, compare_rows
-from harness.gates import assert_at_least, compare_metric
-from harness.report import build_report, render_markdown
-from harness.report.summary import query_deltas
-from harness.types import Row
+from ragshift.harness.compare import CompareSettings, compare_rows
+from ragshift.harness.gates import assert_at_least, compare_metric
+from ragshift.harness.report import build_report, render_markdown
+from ragshift.harness.report.summary import query_deltas
+from ragshift.harness.types import Row
 
 FAST = {"n_resamples": 199, "test": "t-test"}
 

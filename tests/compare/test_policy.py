@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.compare.policy import Limits, RegressionPolicy, Rule, Verdict, judge, load_policy
-from harness.compare.stats import PairedResult
-from harness.errors import ConfigError
+from ragshift.harness.compare.policy import Limits, RegressionPolicy, Rule, Verdict, judge, load_policy
+from ragshift.harness.compare.stats import PairedResult
+from ragshift.harness.errors import ConfigError
 
 LIM = Limits(max_drop=0.02, alpha=0.05, decides=True)
 
@@ -139,7 +139,7 @@ def test_unknown_key_message_lists_valid_keys(tmp_path):
 
 
 def test_documented_example_is_valid(tmp_path):
-    from harness.compare import policy as module
+    from ragshift.harness.compare import policy as module
 
     example = module.__doc__.split("::\n\n", 1)[1]
     path = tmp_path / "example.toml"

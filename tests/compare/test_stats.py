@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from harness.compare.stats import (
+from ragshift.harness.compare.stats import (
     adjust_p_values,
     bootstrap_ci,
     holm,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.compare.tagger import tag_query
+from ragshift.harness.compare.tagger import tag_query
 
 
 @pytest.mark.parametrize(

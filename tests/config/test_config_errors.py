@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from harness.config import RunConfig, load_config
-from harness.errors import ConfigError
-from harness.metrics.spec import VALID_FORMS
+from ragshift.harness.config import RunConfig, load_config
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.metrics.spec import VALID_FORMS
 
 SECTIONS = {
     "run": "[run]\n",

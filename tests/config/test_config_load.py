@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from harness.config import (
+from ragshift.harness.config import (
     DEFAULT_METRICS,
     RunConfig,
     Section,
     load_config,
     section,
 )
-from harness.errors import ConfigError
-from harness.metrics import MetricSpec, parse_metrics
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.metrics import MetricSpec, parse_metrics
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -221,7 +221,7 @@ def test_example_configs_load() -> None:
 
 
 def test_adapter_options_fit_the_embedder_factory(write, minimal, monkeypatch) -> None:
-    from adapters.embedders.factory import BUILDERS, build_embedder
+    from ragshift.adapters.embedders.factory import BUILDERS, build_embedder
 
     text = """[corpus]
 path = "data"

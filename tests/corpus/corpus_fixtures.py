@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from harness.errors import CorpusError
+from ragshift.harness.errors import CorpusError
 
 DOCS = [
     {"_id": "d1", "title": "Cats", "text": "Cats purr.", "metadata": {"lang": "en"}},

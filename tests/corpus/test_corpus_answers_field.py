@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from corpus_fixtures import check_error
 
-from harness.answers import AnswersConfig
-from harness.config import CorpusSection
-from harness.corpus import load_corpus, load_section
-from harness.errors import CorpusError
+from ragshift.harness.answers import AnswersConfig
+from ragshift.harness.config import CorpusSection
+from ragshift.harness.corpus import load_corpus, load_section
+from ragshift.harness.errors import CorpusError
 
 # the shape of a public biomedical QA set: its own fields, no `answers`
 PUBMEDQA_LIKE = [

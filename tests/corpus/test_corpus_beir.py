@@ -6,8 +6,8 @@ from pathlib import Path
 
 from corpus_fixtures import DOCS, QUERIES, jsonl
 
-from harness.corpus import load_corpus
-from harness.types import Document
+from ragshift.harness.corpus import load_corpus
+from ragshift.harness.types import Document
 
 
 def test_documents_queries_and_metadata_are_kept(make_beir):

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from corpus_fixtures import DOCS, QRELS, check_error, jsonl
 
-from harness.corpus import load_corpus
-from harness.errors import CorpusError
-from harness.metrics.rows import rows_from_hits
-from harness.metrics.spec import parse_metrics
-from harness.types import Hit
+from ragshift.harness.corpus import load_corpus
+from ragshift.harness.errors import CorpusError
+from ragshift.harness.metrics.rows import rows_from_hits
+from ragshift.harness.metrics.spec import parse_metrics
+from ragshift.harness.types import Hit
 
 BLANK = {"_id": "d4", "title": "", "text": ""}
 TITLE_ONLY = {"_id": "d5", "title": "Parrots", "text": "  "}

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from corpus_fixtures import DOCS, QUERIES, check_error, jsonl, tsv
 
-from harness.corpus import load_corpus
-from harness.errors import ConfigError, CorpusError
+from ragshift.harness.corpus import load_corpus
+from ragshift.harness.errors import ConfigError, CorpusError
 
 
 def load_error(path: Path, **kwargs) -> CorpusError:

@@ -8,7 +8,7 @@ from corpus_fixtures import jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.corpus import load_corpus
+from ragshift.harness.corpus import load_corpus
 
 
 def test_folder_of_text_files(tmp_path: Path):

@@ -9,8 +9,8 @@ import pytest
 from corpus_fixtures import jsonl, tsv
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.rundir import read_rows
+from ragshift.harness.cli import app
+from ragshift.harness.rundir import read_rows
 
 DOCS = [
     {"_id": "d1", "title": "Returns", "text": "Customers may return a scanner within 30 days."},

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.corpus import load_corpus
+from ragshift.harness.corpus import load_corpus
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "acme-kb"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import adapters.embedders.sentence_transformers as st_adapter
+import ragshift.adapters.embedders.sentence_transformers as st_adapter
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.embedders.factory import build_embedder
-from adapters.embedders.llamaindex import LlamaIndexEmbedder
-from adapters.embedders.openai_compat import OpenAICompatibleEmbedder
-from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-from harness.errors import ConfigError
-from harness.protocols import Embedder
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.adapters.embedders.factory import build_embedder
+from ragshift.adapters.embedders.llamaindex import LlamaIndexEmbedder
+from ragshift.adapters.embedders.openai_compat import OpenAICompatibleEmbedder
+from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.protocols import Embedder
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 
 def not_an_embedding():

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder, loaded_files
-from harness.errors import RagshiftError
+from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder, loaded_files
+from ragshift.harness.errors import RagshiftError
 
 DIM = 384
 TEXTS = ["Returns are accepted within 30 days.", "Reset the scanner firmware by holding the key.",
@@ -98,8 +98,8 @@ def test_eval_of_two_versions_differing_in_runs_gives_two_collections(minilm_pat
     model was answered from the first one's collection (identical rows)."""
     from typer.testing import CliRunner
 
-    from harness.cli import app
-    from harness.rundir import read_rows
+    from ragshift.harness.cli import app
+    from ragshift.harness.rundir import read_rows
 
     one = with_dense(minilm_path, tmp_path / "one", "runs/dense", seed=1)
     other = with_dense(minilm_path, tmp_path / "other", "runs/dense", seed=2)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.errors import ConfigError
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
-from harness.testing.embedders import CountingEmbedder, KeywordEmbedder
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
+from ragshift.harness.testing.embedders import CountingEmbedder, KeywordEmbedder
 
 
 class TestKeywordContract(EmbedderContract):

@@ -9,10 +9,10 @@ import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from adapters.embedders.llamaindex import LlamaIndexEmbedder
-from harness.errors import RagshiftError
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, SAMPLE_TEXTS, EmbedderContract
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.adapters.embedders.llamaindex import LlamaIndexEmbedder
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, SAMPLE_TEXTS, EmbedderContract
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 
 class KeywordLlamaEmbedding(BaseEmbedding):

@@ -7,14 +7,14 @@ import shutil
 import numpy as np
 import pytest
 
-from adapters.embedders.factory import build_embedder
-from adapters.embedders.onnx import OnnxEmbedder
-from adapters.onnx_model import BGE_QUERY_PROMPT, resolve_onnx_model
-from harness.config import EmbedderConfig
-from harness.errors import ConfigError
-from harness.testing.embedder_contract import SAMPLE_TEXTS, EmbedderContract
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, RetrieverContract
-from harness.testing.retrievers import ExactRetriever
+from ragshift.adapters.embedders.factory import build_embedder
+from ragshift.adapters.embedders.onnx import OnnxEmbedder
+from ragshift.adapters.onnx_model import BGE_QUERY_PROMPT, resolve_onnx_model
+from ragshift.harness.config import EmbedderConfig
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.embedder_contract import SAMPLE_TEXTS, EmbedderContract
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS, RetrieverContract
+from ragshift.harness.testing.retrievers import ExactRetriever
 
 
 @pytest.fixture(scope="module")

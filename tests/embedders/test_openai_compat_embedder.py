@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from adapters.embedders.openai_compat import OpenAICompatibleEmbedder
-from harness.errors import RagshiftError
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.adapters.embedders.openai_compat import OpenAICompatibleEmbedder
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 
 @dataclass

@@ -7,10 +7,10 @@ import shutil
 import numpy as np
 import pytest
 
-from adapters.embedders.packaged import resolve_model
-from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-from harness.errors import RagshiftError
-from harness.testing.embedder_contract import SAMPLE_TEXTS, EmbedderContract
+from ragshift.adapters.embedders.packaged import resolve_model
+from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.testing.embedder_contract import SAMPLE_TEXTS, EmbedderContract
 
 
 @pytest.mark.slow
@@ -33,7 +33,7 @@ def test_local_path_wins_over_packaged_name(tmp_path, monkeypatch):
 
 
 def test_construction_and_fingerprint_do_not_load_the_model(minilm_path, monkeypatch):
-    import adapters.embedders.sentence_transformers as st_adapter
+    import ragshift.adapters.embedders.sentence_transformers as st_adapter
 
     def refuse(*args, **kwargs):
         raise AssertionError("model loaded")

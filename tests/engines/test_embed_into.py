@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.cache import CachedEmbedder, EmbeddingCache
-from harness.errors import RagshiftError
-from harness.fingerprint import text_hash
-from harness.shipping.reindex import LocalEngine, embed_into, reindex
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.engines import CONTRACT_VOCABULARY, EmbeddingEngineContract, ReplayingEngine
-from harness.testing.stores import ExactIndex
-from harness.types import Chunk
+from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.shipping.reindex import LocalEngine, embed_into, reindex
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.engines import CONTRACT_VOCABULARY, EmbeddingEngineContract, ReplayingEngine
+from ragshift.harness.testing.stores import ExactIndex
+from ragshift.harness.types import Chunk
 
 WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
 CHUNKS = [Chunk(f"c{i}", f"d{i}", f"{w} text {w}", 0) for i, w in enumerate(WORDS)] + [

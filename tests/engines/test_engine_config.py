@@ -7,15 +7,15 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from adapters.engines.factory import build_engine
-from adapters.engines.ray_engine import RayEngine
-from adapters.engines.st_pool import PoolEngine
-from harness.cli import app
-from harness.config import EmbedderConfig, load_config
-from harness.errors import ConfigError
-from harness.run import make_run_id
-from harness.shipping.reindex import LocalEngine
-from harness.systems import load_embedder
+from ragshift.adapters.engines.factory import build_engine
+from ragshift.adapters.engines.ray_engine import RayEngine
+from ragshift.adapters.engines.st_pool import PoolEngine
+from ragshift.harness.cli import app
+from ragshift.harness.config import EmbedderConfig, load_config
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.run import make_run_id
+from ragshift.harness.shipping.reindex import LocalEngine
+from ragshift.harness.systems import load_embedder
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 
@@ -82,7 +82,7 @@ def test_cli_engine_option_overrides_the_config(path):
 def test_a_recipe_builds_the_configured_embedder_in_the_worker(path, minilm_path):
     import pickle
 
-    from adapters.engines.recipe import EmbedderRecipe
+    from ragshift.adapters.engines.recipe import EmbedderRecipe
 
     config = load_config(path)
     st = EmbedderConfig(name="minilm", model=minilm_path)

@@ -12,22 +12,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import adapters.engines.factory as factory
-from adapters.engines.ray_engine import RayEngine
-from adapters.engines.recipe import EmbedderRecipe
-from adapters.stores.chroma import HASH_KEY
-from harness.config import EngineSection, load_config
-from harness.fingerprint import text_hash
-from harness.protocols import document_fingerprint
-from harness.run import load_dataset
-from harness.shipping import collections as col
-from harness.shipping.reindex_job import run_reindex
-from harness.systems import build_chunker
-from harness.testing.engines import CONTRACT_VOCABULARY, EmbeddingEngineContract
-from harness.testing.embedders import KeywordEmbedder
+import ragshift.adapters.engines.factory as factory
+from ragshift.adapters.engines.ray_engine import RayEngine
+from ragshift.adapters.engines.recipe import EmbedderRecipe
+from ragshift.adapters.stores.chroma import HASH_KEY
+from ragshift.harness.config import EngineSection, load_config
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.protocols import document_fingerprint
+from ragshift.harness.run import load_dataset
+from ragshift.harness.shipping import collections as col
+from ragshift.harness.shipping.reindex_job import run_reindex
+from ragshift.harness.systems import build_chunker
+from ragshift.harness.testing.engines import CONTRACT_VOCABULARY, EmbeddingEngineContract
+from ragshift.harness.testing.embedders import KeywordEmbedder
 from tests.engines.ray_helpers import SlowRecipe
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
-from harness.systems import open_store
+from ragshift.harness.systems import open_store
 
 pytestmark = pytest.mark.slow
 TWO_ACTORS = EngineSection(kind="ray", num_actors=2, cpus_per_actor=0.5)

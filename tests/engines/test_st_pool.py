@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-from adapters.engines.st_pool import PoolEngine
-from harness.testing.engines import EmbeddingEngineContract
+from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+from ragshift.adapters.engines.st_pool import PoolEngine
+from ragshift.harness.testing.engines import EmbeddingEngineContract
 
 
 @pytest.mark.slow

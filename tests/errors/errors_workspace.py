@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from harness.cli import app
+from ragshift.harness.cli import app
 
 DOCS = {
     "d1": ("Returns policy", "Customers may return a pallet scanner within 30 days."),

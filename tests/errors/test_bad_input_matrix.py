@@ -79,7 +79,7 @@ def damaged_store(ws: Workspace) -> list:
 
 def store_busy(ws: Workspace) -> list:
     """Another writer (``reindex``) holds the store's write lock while eval must build a collection."""
-    from adapters.stores.locks import folder_write_lock
+    from ragshift.adapters.stores.locks import folder_write_lock
 
     lock = folder_write_lock(ws.root / ".ragshift" / "chroma", what="reindex rsx-test")
     lock.__enter__()

@@ -15,9 +15,9 @@ import pytest
 from errors_workspace import Workspace, invoke
 from filelock import FileLock, Timeout
 
-from adapters.stores.locks import folder_write_lock
-from harness.rundir import StagedRun
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.adapters.stores.locks import folder_write_lock
+from ragshift.harness.rundir import StagedRun
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 STORE = Path(".ragshift") / "chroma"
 
@@ -57,12 +57,12 @@ def test_a_real_sigint_exits_130_with_one_line(workspace: Workspace):
     driver = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from harness.testing.embedders import KeywordEmbedder\n"
+        "from ragshift.harness.testing.embedders import KeywordEmbedder\n"
         "def slow(self, texts):\n"
         "    Path(sys.argv[2]).touch()\n"
         "    time.sleep(120)\n"
         "KeywordEmbedder.embed_documents = slow\n"
-        "from harness.cli import app\n"
+        "from ragshift.harness.cli import app\n"
         "app(['eval', sys.argv[1]], prog_name='ragshift')\n"
     )
     repo = Path(__file__).resolve().parents[2]

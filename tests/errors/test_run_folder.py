@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from errors_workspace import Workspace, config_text, invoke
 
-from harness.errors import RagshiftError
-from harness.paths import safe_name
-from harness.rundir import StagedRun, remove_stale_staging
+from ragshift.harness.errors import RagshiftError
+from ragshift.harness.paths import safe_name
+from ragshift.harness.rundir import StagedRun, remove_stale_staging
 
 HOST = safe_name(socket.gethostname(), "host").replace(".", "-").replace("_", "-")
 HOUR_AGO = time.time() - 3600
@@ -88,7 +88,7 @@ def test_kill_9_during_publish_leaves_staging_that_the_next_run_removes(workspac
     """A writer killed (SIGKILL) after staging its files, before the rename."""
     code = (
         "import os, signal, sys\n"
-        "from harness.rundir import StagedRun\n"
+        "from ragshift.harness.rundir import StagedRun\n"
         "staged = StagedRun(sys.argv[1], 'good-0123456789')\n"
         "staged.write_json('run_card.json', {'half': True})\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from finetune_fixtures import make_corpus
 
-from harness.corpus.model import Corpus
+from ragshift.harness.corpus.model import Corpus
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.fingerprint import stable_hash
+from ragshift.harness.fingerprint import stable_hash
 
 _WORD = re.compile(r"\w+")
 

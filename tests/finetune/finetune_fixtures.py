@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.corpus.model import Corpus
-from harness.types import Document, Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.types import Document, Query
 
 DOCS = {
     "pw": "To reset your password open account settings, choose security and press reset password.",

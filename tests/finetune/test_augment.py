@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from harness.corpus.model import Corpus
-from harness.errors import ConfigError
-from harness.finetune.augment import with_title_pairs
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.data import build_training_set
-from harness.types import Document, Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.finetune.augment import with_title_pairs
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.data import build_training_set
+from ragshift.harness.types import Document, Query
 
 
 def corpus() -> Corpus:

@@ -8,8 +8,8 @@ import pytest
 from finetune_fixtures import make_corpus, write_beir
 from typer.testing import CliRunner
 
-import harness.cli.finetune_cmd  # noqa: F401  (registers ``finetune``)
-from harness.cli import app
+import ragshift.harness.cli.finetune_cmd  # noqa: F401  (registers ``finetune``)
+from ragshift.harness.cli import app
 
 
 def write_config(tmp_path, model: str, extra: str = "") -> str:

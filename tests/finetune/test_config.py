@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from harness.config import load_config
-from harness.errors import ConfigError
-from harness.finetune.config import FinetuneConfig
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.finetune.config import FinetuneConfig
 
 HEAD = """
 [corpus]

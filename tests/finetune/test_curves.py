@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.finetune.curves import Curves
+from ragshift.harness.finetune.curves import Curves
 
 
 def log(*points: tuple[int, float, float]) -> list[dict]:

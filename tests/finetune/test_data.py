@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from finetune_fixtures import DOCS
 
-from harness.errors import ConfigError
-from harness.finetune.data import build_training_set
-from harness.finetune.evalsets import build_eval_sets, sample_queries, split_dev
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.finetune.data import build_training_set
+from ragshift.harness.finetune.evalsets import build_eval_sets, sample_queries, split_dev
 
 OPTS = dict(per_query=1, seed=0, near_duplicate=0.8, duplicate_documents=0.9)
 

@@ -27,10 +27,10 @@ CHILD = textwrap.dedent(
     from pathlib import Path
 
     import accelerate.data_loader as data_loader
-    import adapters.training.trainer as trainer
+    import ragshift.adapters.training.trainer as trainer
     from finetune_fixtures import make_corpus
-    from harness.finetune.config import FinetuneConfig
-    from harness.finetune.run import run_finetune
+    from ragshift.harness.finetune.config import FinetuneConfig
+    from ragshift.harness.finetune.run import run_finetune
 
     out, seen, made = Path(sys.argv[2]), [], []
     shard_iter, build_loss = data_loader.BatchSamplerShard.__iter__, trainer.build_loss

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.leakage import (
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.leakage import (
     LeakageError,
     QueryItem,
     check_model,
@@ -13,7 +13,7 @@ from harness.finetune.leakage import (
     guard,
     write_manifest,
 )
-from harness.finetune.run import run_finetune
+from ragshift.harness.finetune.run import run_finetune
 
 TRAIN = [
     QueryItem("t1", "How do I reset my password?", frozenset({"pw"})),

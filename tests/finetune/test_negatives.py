@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.finetune.negatives import mine_hard_negatives
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.finetune.negatives import mine_hard_negatives
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 VOCAB = ("password", "reset", "account", "refund", "card", "days", "office", "closed", "lunch", "security")
 DOCS = {
@@ -90,7 +90,7 @@ def test_stats_are_json_ready() -> None:
 
 @pytest.mark.slow
 def test_cross_encoder_check_drops_a_candidate_scored_like_a_positive(minilm_path) -> None:
-    checks = pytest.importorskip("adapters.training.checks")
+    checks = pytest.importorskip("ragshift.adapters.training.checks")
     # MiniLM has no cross-encoder head (a fresh one is made), but a copy of the positive scores exactly like it
     check = checks.cross_encoder_check(minilm_path)
     positive = DOCS["pw"]

@@ -8,14 +8,14 @@ import pytest
 from fakes import Doc2QueryGenerator, OverlapTeacher
 from finetune_fixtures import make_corpus
 
-from harness.finetune.consistency import own_chunk_ranks
-from harness.finetune.data import build_training_set
-from harness.finetune.leakage import QueryItem
-from harness.finetune.options import ConsistencyFilter, CropSource, GeneratedSource, Sources, TitleSource
-from harness.finetune.pseudo import build_pseudo_set
-from harness.finetune.pseudo_cache import PseudoQueryCache
-from harness.testing.embedders import KeywordEmbedder, tokenize
-from harness.types import Document
+from ragshift.harness.finetune.consistency import own_chunk_ranks
+from ragshift.harness.finetune.data import build_training_set
+from ragshift.harness.finetune.leakage import QueryItem
+from ragshift.harness.finetune.options import ConsistencyFilter, CropSource, GeneratedSource, Sources, TitleSource
+from ragshift.harness.finetune.pseudo import build_pseudo_set
+from ragshift.harness.finetune.pseudo_cache import PseudoQueryCache
+from ragshift.harness.testing.embedders import KeywordEmbedder, tokenize
+from ragshift.harness.types import Document
 
 MANUALS = {
     "m-print": ("Printer manual", "Load paper in tray two. Send jobs from the print portal. Collect pages with your badge at the printer."),
@@ -78,7 +78,7 @@ def test_consistency_filter_keeps_queries_that_find_their_own_chunk() -> None:
     assert stats["pairs"] == stats["kept"] + stats["failed_top_k"] and stats["failed_top_k"] > 0
     assert stats["kept"] == pseudo.summary["sources"]["crop"]["kept"] == len(pseudo.queries) > 0
     emb = embedder(c)
-    from harness.finetune.sources import chunk_documents
+    from ragshift.harness.finetune.sources import chunk_documents
 
     chunks = chunk_documents(c.documents.values(), chunk_words=0)
     own = [next(i for i, p in enumerate(chunks) if p.doc_id == next(iter(pseudo.qrels[q.qid]))) for q in pseudo.queries]

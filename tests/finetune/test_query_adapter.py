@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from finetune_fixtures import DOCS
 
-from harness.errors import FingerprintMismatch
-from harness.protocols import document_fingerprint
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.errors import FingerprintMismatch
+from ragshift.harness.protocols import document_fingerprint
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, EmbedderContract
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
-qa = pytest.importorskip("adapters.training.query_adapter")
+qa = pytest.importorskip("ragshift.adapters.training.query_adapter")
 
 
 def near_identity(dim: int) -> tuple[np.ndarray, np.ndarray]:
@@ -62,9 +62,9 @@ def test_shape_must_fit_the_base() -> None:
 
 @pytest.mark.slow
 def test_trains_on_minilm_and_loads_through_the_factory_entry(minilm_path, corpus, tmp_path) -> None:
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-    from harness.finetune.config import FinetuneConfig
-    from harness.finetune.run import run_finetune
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.harness.finetune.config import FinetuneConfig
+    from ragshift.harness.finetune.run import run_finetune
 
     cfg = FinetuneConfig(
         base_model=minilm_path, method="query-adapter", leakage="drop", output=tmp_path / "qa",

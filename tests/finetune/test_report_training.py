@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from harness.finetune.card import render_card
-from harness.report import build_report, render_html
-from harness.testing.rows import synthetic_rows
-from harness.workflow import training_extras
+from ragshift.harness.finetune.card import render_card
+from ragshift.harness.report import build_report, render_html
+from ragshift.harness.testing.rows import synthetic_rows
+from ragshift.harness.workflow import training_extras
 
 SYNTHETIC = {
     "chunks": 193, "chunks_held_out": 41, "chunks_sampled": 152, "pairs": 300,

@@ -6,10 +6,10 @@ from itertools import combinations
 
 import pytest
 
-from harness.finetune.data import build_training_set
+from ragshift.harness.finetune.data import build_training_set
 
 datasets = pytest.importorskip("datasets")
-sampler_module = pytest.importorskip("adapters.training.sampler")
+sampler_module = pytest.importorskip("ragshift.adapters.training.sampler")
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from harness.corpus.model import Corpus
-from harness.finetune.leakage import QueryItem, seen_positives, write_manifest
-from harness.run import mark_seen
-from harness.types import Document, Query, Row
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.finetune.leakage import QueryItem, seen_positives, write_manifest
+from ragshift.harness.run import mark_seen
+from ragshift.harness.types import Document, Query, Row
 
 
 def corpus(name: str = "c") -> Corpus:
@@ -35,8 +35,8 @@ def test_unknown_for_other_models_and_other_corpora(tmp_path):
 
 
 def test_rows_are_marked_and_the_comparison_slices_by_it(tmp_path):
-    from harness.config import RunConfig
-    from harness.run import compare
+    from ragshift.harness.config import RunConfig
+    from ragshift.harness.run import compare
     from rich.console import Console
 
     rows = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.finetune.similarity import duplicate_groups, normalize_text, similar_pairs
+from ragshift.harness.finetune.similarity import duplicate_groups, normalize_text, similar_pairs
 
 
 def test_normalisation_ignores_case_punctuation_and_spacing() -> None:

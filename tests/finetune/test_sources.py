@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from fakes import Doc2QueryGenerator, words
 
-from harness.finetune.generated import generated_pairs, parse_queries
-from harness.finetune.options import CropSource, GeneratedSource, InverseClozeSource, TitleSource
-from harness.finetune.pseudo_cache import PseudoQueryCache
-from harness.finetune.sources import Passage, cheap_pairs, chunk_documents, sentences
-from harness.types import Document
+from ragshift.harness.finetune.generated import generated_pairs, parse_queries
+from ragshift.harness.finetune.options import CropSource, GeneratedSource, InverseClozeSource, TitleSource
+from ragshift.harness.finetune.pseudo_cache import PseudoQueryCache
+from ragshift.harness.finetune.sources import Passage, cheap_pairs, chunk_documents, sentences
+from ragshift.harness.types import Document
 
 BODY = (
     "Vitamin D is made in the skin under sunlight. Deficiency weakens bones in adults. "

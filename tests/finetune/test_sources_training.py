@@ -10,11 +10,11 @@ import pytest
 from fakes import Doc2QueryGenerator, OverlapTeacher
 from finetune_fixtures import make_corpus
 
-from harness.corpus.model import Corpus
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.run import run_finetune
-from harness.finetune.wiseft import GeneralSet
-from harness.types import Document, Query
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.run import run_finetune
+from ragshift.harness.finetune.wiseft import GeneralSet
+from ragshift.harness.types import Document, Query
 
 pytestmark = pytest.mark.slow
 safetensors = pytest.importorskip("safetensors.torch")

@@ -7,8 +7,8 @@ import pytest
 from fakes import OverlapTeacher
 from finetune_fixtures import make_corpus
 
-from harness.finetune.data import build_training_set
-from harness.finetune.teacher import activate, score_pairs, teacher_check, with_margins
+from ragshift.harness.finetune.data import build_training_set
+from ragshift.harness.finetune.teacher import activate, score_pairs, teacher_check, with_margins
 
 
 def test_activation() -> None:

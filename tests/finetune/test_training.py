@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from finetune_fixtures import make_corpus
 
-from harness.finetune.config import FinetuneConfig
-from harness.finetune.run import FinetuneResult, run_finetune
+from ragshift.harness.finetune.config import FinetuneConfig
+from ragshift.harness.finetune.run import FinetuneResult, run_finetune
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ def two_epochs(train) -> FinetuneResult:
 
 @pytest.mark.parametrize("loss", ["triplet", "cosent", "cosine"])
 def test_each_loss_trains_a_loadable_model(train, minilm_path, loss: str) -> None:
-    from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
     result = train(loss, loss=loss, epochs=1, max_steps=2, **TINY)
     assert result.record["steps"] == 2 and result.record["training_set"]["loss"] == loss

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from finetune_fixtures import make_corpus
 
-from harness.finetune.options import Forgetting
-from harness.finetune.wiseft import AlphaPoint, GeneralSet, choose_alpha, mix_adapter
+from ragshift.harness.finetune.options import Forgetting
+from ragshift.harness.finetune.wiseft import AlphaPoint, GeneralSet, choose_alpha, mix_adapter
 
 CURVE = [
     AlphaPoint(0.0, 0.50, {"general": 0.90}),
@@ -60,10 +60,10 @@ def test_alpha_grid_is_validated(alphas, message) -> None:
 
 
 def test_adapter_choice_writes_the_mixed_map(tmp_path) -> None:
-    from adapters.training.query_adapter import QueryAdapterEmbedder
-    from adapters.training.wiseft import choose_adapter
-    from harness.finetune.evalsets import build_eval_sets
-    from harness.testing.embedders import KeywordEmbedder
+    from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder
+    from ragshift.adapters.training.wiseft import choose_adapter
+    from ragshift.harness.finetune.evalsets import build_eval_sets
+    from ragshift.harness.testing.embedders import KeywordEmbedder
 
     corpus = make_corpus(leak=False)
     base = KeywordEmbedder(["password", "reset", "invoices", "refund", "vpn", "lunch", "park"])

@@ -9,8 +9,8 @@ from app_fixtures import KEYWORD_SUITE, suite_config, write_corpus
 @pytest.fixture(scope="module")
 def keyword_suite(tmp_path_factory):
     """A run folder of two keyword embedders over the tiny corpus: (config path, RunResult)."""
-    from harness.config import load_config
-    from harness.run import run_eval
+    from ragshift.harness.config import load_config
+    from ragshift.harness.run import run_eval
 
     root = tmp_path_factory.mktemp("app")
     write_corpus(root / "corpus")

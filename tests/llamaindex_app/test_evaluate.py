@@ -9,15 +9,15 @@ from llama_index.core.llms import MockLLM
 from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.core.schema import NodeWithScore, TextNode
 
-from adapters.llamaindex.embedding import RagshiftEmbedding
-from adapters.llamaindex.evaluate import hits_from_nodes, query_engine_rows, retrieval_rows
-from adapters.llamaindex.retriever import RagshiftRetriever
+from ragshift.adapters.llamaindex.embedding import RagshiftEmbedding
+from ragshift.adapters.llamaindex.evaluate import hits_from_nodes, query_engine_rows, retrieval_rows
+from ragshift.adapters.llamaindex.retriever import RagshiftRetriever
 from app_fixtures import VOCABULARY
-from harness.config import load_config
-from harness.corpus import load_corpus
-from harness.gates import assert_not_worse, gate_settings
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.judges import OverlapJudge
+from ragshift.harness.config import load_config
+from ragshift.harness.corpus import load_corpus
+from ragshift.harness.gates import assert_not_worse, gate_settings
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.judges import OverlapJudge
 
 METRICS = ["ndcg@10", "recall@3", "mrr"]
 

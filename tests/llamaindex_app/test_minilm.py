@@ -8,13 +8,13 @@ import pytest
 from llama_index.core.llms import MockLLM
 from llama_index.core.query_engine import RetrieverQueryEngine
 
-from adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-from adapters.llamaindex.retriever import RagshiftRetriever
+from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+from ragshift.adapters.llamaindex.retriever import RagshiftRetriever
 from app_fixtures import suite_config, write_corpus
-from harness.config import load_config
-from harness.errors import FingerprintMismatch
-from harness.protocols import document_fingerprint
-from harness.run import run_eval
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import FingerprintMismatch
+from ragshift.harness.protocols import document_fingerprint
+from ragshift.harness.run import run_eval
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ def test_a_fine_tune_of_the_same_dimension_is_refused(minilm_store, minilm_path,
 
 
 def test_a_query_adapter_folder_is_served_over_the_base_models_collection(minilm_store, tmp_path):
-    from adapters.training.query_adapter import QueryAdapterEmbedder
+    from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder
 
     store, system = minilm_store
     base = SentenceTransformerEmbedder("all-MiniLM-L6-v2")

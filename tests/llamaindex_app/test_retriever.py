@@ -11,11 +11,11 @@ from llama_index.core.postprocessor import SimilarityPostprocessor
 from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
-from adapters.llamaindex.retriever import RagshiftRetriever
-from adapters.stores.chroma import ChromaStore
-from harness.config import load_config
-from harness.errors import ConfigError, FingerprintMismatch
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.adapters.llamaindex.retriever import RagshiftRetriever
+from ragshift.adapters.stores.chroma import ChromaStore
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import ConfigError, FingerprintMismatch
+from ragshift.harness.testing.embedders import KeywordEmbedder
 from app_fixtures import DOCS, OTHER_VOCABULARY, VOCABULARY
 
 
@@ -105,7 +105,7 @@ def test_missing_collections_and_bad_arguments_are_clear(config, tmp_path):
 
 
 def test_from_model_reads_a_query_adapter_folder_as_a_query_adapter(config, tmp_path):
-    from adapters.training.query_adapter import QueryAdapterEmbedder
+    from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder
 
     base = KeywordEmbedder(VOCABULARY)
     QueryAdapterEmbedder(base, np.eye(base.dimension), np.zeros(base.dimension)).save(tmp_path, {"base_model": "keyword"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.metrics.spec import (
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.metrics.spec import (
     DEFAULT_DEPTH,
     NEEDS_K,
     OPTIONAL_K,

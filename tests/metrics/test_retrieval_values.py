@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from harness.metrics import mean_scores, parse_metrics, score_queries
+from ragshift.harness.metrics import mean_scores, parse_metrics, score_queries
 
 # Ranking of q1: d5 (not judged), d1 (rel 2), d3 (rel 0), d2 (rel 1), d6; d4 (rel 1) never retrieved.
 QRELS = {"q1": {"d1": 2, "d2": 1, "d3": 0, "d4": 1}}

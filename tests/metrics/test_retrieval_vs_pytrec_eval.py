@@ -7,7 +7,7 @@ import pytrec_eval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.metrics import parse_metrics, score_queries
+from ragshift.harness.metrics import parse_metrics, score_queries
 
 QIDS = [f"q{i}" for i in range(5)]
 DOCS = [f"d{i}" for i in range(12)]  # d10, d11 sort between d1 and d2: string order matters on ties

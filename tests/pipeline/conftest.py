@@ -1,13 +1,13 @@
 import pytest
 
-from adapters.chunkers.llamaindex import SentenceSplitterChunker
-from adapters.stores.chroma import ChromaStore
-from harness.chunking import WholeDocumentChunker
-from harness.corpus.model import Corpus
-from harness.protocols import VectorStore
-from harness.testing.embedders import CountingEmbedder, KeywordEmbedder
-from harness.testing.stores import MemoryStore
-from harness.types import Document, Query
+from ragshift.adapters.chunkers.llamaindex import SentenceSplitterChunker
+from ragshift.adapters.stores.chroma import ChromaStore
+from ragshift.harness.chunking import WholeDocumentChunker
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.protocols import VectorStore
+from ragshift.harness.testing.embedders import CountingEmbedder, KeywordEmbedder
+from ragshift.harness.testing.stores import MemoryStore
+from ragshift.harness.types import Document, Query
 
 VOCABULARY = ["cat", "dog", "fish", "bird", "food", "sleep", "water", "fly", "run", "vet"]
 

@@ -3,7 +3,7 @@ import asyncio
 import numpy as np
 import pytest
 
-from adapters.llamaindex.embedding import RagshiftEmbedding
+from ragshift.adapters.llamaindex.embedding import RagshiftEmbedding
 
 
 @pytest.fixture

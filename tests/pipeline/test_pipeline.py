@@ -2,14 +2,14 @@ import chromadb.api.types
 import numpy as np
 import pytest
 
-from adapters.chunkers.llamaindex import SentenceSplitterChunker
-from harness.chunking import WholeDocumentChunker
-from harness.errors import FingerprintMismatch
-from harness.indexing import build_index
-from harness.retrieval import IndexRetriever
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.stores import ExactIndex
-from harness.types import Chunk
+from ragshift.adapters.chunkers.llamaindex import SentenceSplitterChunker
+from ragshift.harness.chunking import WholeDocumentChunker
+from ragshift.harness.errors import FingerprintMismatch
+from ragshift.harness.indexing import build_index
+from ragshift.harness.retrieval import IndexRetriever
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.stores import ExactIndex
+from ragshift.harness.types import Chunk
 
 
 def brute_force_documents(corpus, chunker, embedder, k):
@@ -112,7 +112,7 @@ def test_empty_inputs(corpus, embedder, store):
 
 
 def test_only_queries_short_of_k_documents_are_asked_again_with_twice_the_depth(corpus, embedder):
-    from harness.testing.stores import MemoryStore
+    from ragshift.harness.testing.stores import MemoryStore
 
     chunker = SentenceSplitterChunker(24, 4)  # 17 chunks; the long document's many chunks crowd out others
     index, _ = build_index(corpus, chunker=chunker, embedder=embedder, store=MemoryStore())

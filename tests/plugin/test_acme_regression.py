@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.gates import GateFailure
+from ragshift.harness.gates import GateFailure
 
 pytestmark = [pytest.mark.slow, pytest.mark.ragshift(config="acme_suite.toml")]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.cache import CachedEmbedder
-from harness.config import load_config
-from harness.errors import ConfigError
-from harness.systems import build_adapter
-from harness.testing.degraded import NoisyEmbedder
-from harness.testing.embedder_contract import CONTRACT_VOCABULARY, SAMPLE_TEXTS, EmbedderContract
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.cache import CachedEmbedder
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.systems import build_adapter
+from ragshift.harness.testing.degraded import NoisyEmbedder
+from ragshift.harness.testing.embedder_contract import CONTRACT_VOCABULARY, SAMPLE_TEXTS, EmbedderContract
+from ragshift.harness.testing.embedders import KeywordEmbedder
 
 
 class TestNoisyContract(EmbedderContract):
@@ -68,7 +68,7 @@ def test_degraded_kind_wraps_the_named_embedder_behind_the_cache(tmp_path):
     path = tmp_path / "suite.toml"
     path.write_text(CONFIG.format(worse='of = "base"\nnoise = 0.7'))
     config = load_config(path)
-    from harness.cache import EmbeddingCache
+    from ragshift.harness.cache import EmbeddingCache
 
     cache = EmbeddingCache(tmp_path / "cache.sqlite")
     worse = build_adapter(config, config.embedder("worse"), cache)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.gates import GateFailure, assert_at_least, assert_not_worse, gate_settings, metric_rows, slice_rows
-from harness.testing.rows import synthetic_rows
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.gates import GateFailure, assert_at_least, assert_not_worse, gate_settings, metric_rows, slice_rows
+from ragshift.harness.testing.rows import synthetic_rows
 
 FAST = {"settings": gate_settings(n_resamples=999)}
 TYPES = ("howto", "errorcode", "keyword", "negation", "factoid")
@@ -122,7 +122,7 @@ def test_gate_module_imports_no_heavy_library():
     import subprocess
     import sys
 
-    code = "import harness.gates, harness.suite, harness.pytest_plugin, sys; print(sorted(m for m in ('scipy', 'torch', 'chromadb', 'llama_index', 'sentence_transformers', 'ragas') if m in sys.modules))"
+    code = "import ragshift.harness.gates, ragshift.harness.suite, ragshift.harness.pytest_plugin, sys; print(sorted(m for m in ('scipy', 'torch', 'chromadb', 'llama_index', 'sentence_transformers', 'ragas') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent)
     assert out.stdout.strip() == "[]"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.gates import GateFailure, assert_not_worse, gate_settings
-from harness.testing.rows import rows_with_deltas
+from ragshift.harness.gates import GateFailure, assert_not_worse, gate_settings
+from ragshift.harness.testing.rows import rows_with_deltas
 
 GATE = {"baseline": "baseline", "candidate": "candidate", "metric": "ndcg@10", "max_drop": 0.01}
 

@@ -30,7 +30,7 @@ def write_suite(path: Path) -> Path:
 
 TESTS = '''
 import pytest
-from harness.gates import GateFailure
+from ragshift.harness.gates import GateFailure
 
 
 def test_passing_gates(ragshift):
@@ -188,7 +188,7 @@ def test_xdist_workers_share_one_evaluation(project, run):
 
 @pytest.mark.slow
 def test_suite_gates_use_policy_mode_only_when_the_config_sets_it(project, tmp_path):
-    from harness.suite import Suite
+    from ragshift.harness.suite import Suite
 
     (project / "sig.toml").write_text((project / "suite.toml").read_text() + '[policy]\nmode = "significance"\n')
     unset = Suite(project / "suite.toml", output=tmp_path / "a")

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from harness.compare import compare_rows
-from harness.report import build_report
-from harness.testing.rows import synthetic_rows
-from harness.types import Hit
+from ragshift.harness.compare import compare_rows
+from ragshift.harness.report import build_report
+from ragshift.harness.testing.rows import synthetic_rows
+from ragshift.harness.types import Hit
 
 IMG = '<img src=x onerror="document.title=\'pwned\'">'
 SCRIPT = "<script>document.body.dataset.pwned=1</script>"

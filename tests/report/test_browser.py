@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report import write_report
+from ragshift.harness.report import write_report
 
 pytestmark = pytest.mark.slow
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

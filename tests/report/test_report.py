@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from harness.report import build_report, render_html, render_markdown, to_json, write_report
-from harness.report.charts import ForestItem, forest_plot, histogram, line_chart, nice_ticks
-from harness.report.summary import primary_metric
+from ragshift.harness.report import build_report, render_html, render_markdown, to_json, write_report
+from ragshift.harness.report.charts import ForestItem, forest_plot, histogram, line_chart, nice_ticks
+from ragshift.harness.report.summary import primary_metric
 
 SECTIONS = ("metrics", "slices", "recall", "distribution", "worst", "provenance")
 
@@ -95,7 +95,7 @@ def test_nan_becomes_null(tmp_path, rows):
 
 def test_failed_render_leaves_old_files(tmp_path, single_report, monkeypatch):
     (tmp_path / "report.html").write_text("old", encoding="utf-8")
-    monkeypatch.setattr("harness.report.write.render_markdown", lambda r: 1 / 0)
+    monkeypatch.setattr("ragshift.harness.report.write.render_markdown", lambda r: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         write_report(tmp_path, single_report)
     assert (tmp_path / "report.html").read_text(encoding="utf-8") == "old"
@@ -151,8 +151,8 @@ def test_odd_extras_do_not_break_rendering(rows):
 
 
 def _inconclusive_report(second: str | None = None):
-    from harness.compare import RegressionPolicy, compare_rows
-    from harness.testing.rows import rows_with_deltas
+    from ragshift.harness.compare import RegressionPolicy, compare_rows
+    from ragshift.harness.testing.rows import rows_with_deltas
 
     deltas = [0.095 if i % 2 else -0.105 for i in range(60)]  # Δ -0.005 on 60 queries: cannot tell
     rows = rows_with_deltas([0.5] * 60, deltas)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness.report import build_report, render_html, render_markdown, to_json, write_report
+from ragshift.harness.report import build_report, render_html, render_markdown, to_json, write_report
 
 FAILED = 6
 """Candidate judge failures among the 50 answered queries (every 9th: 0, 9, ..., 45)."""

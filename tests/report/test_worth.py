@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from harness.compare import compare_rows
-from harness.report import build_report, render_html, render_markdown, to_json
-from harness.report.cost import fmt_duration
-from harness.testing.rows import synthetic_rows
-from harness.worth import (
+from ragshift.harness.compare import compare_rows
+from ragshift.harness.report import build_report, render_html, render_markdown, to_json
+from ragshift.harness.report.cost import fmt_duration
+from ragshift.harness.testing.rows import synthetic_rows
+from ragshift.harness.worth import (
     NOT_OK,
     OK,
     UNKNOWN,
@@ -141,7 +141,7 @@ def test_regressions_tested(rows, comparison) -> None:
     assert failed.state == NOT_OK and "verdict FAIL" in failed.reason
     overall_only = compare_rows(rows, baseline="baseline", test="t-test", slice_fields=(), auto_tags=False)
     assert regressions_tested(overall_only).state == NOT_OK
-    from harness.compare import RegressionPolicy
+    from ragshift.harness.compare import RegressionPolicy
 
     unsure = compare_rows(synthetic_rows(40, {"baseline": 0.5, "finetuned": 0.5}), baseline="baseline", test="t-test",
                           policy=RegressionPolicy(mode="non-inferiority", max_drop=0.0))

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.config import load_config
-from harness.cost import CostSettings, latency_summary, measure_cost, percentile
-from harness.errors import ConfigError
-from harness.testing.embedders import CountingEmbedder, KeywordEmbedder
-from harness.types import Chunk, Query
+from ragshift.harness.config import load_config
+from ragshift.harness.cost import CostSettings, latency_summary, measure_cost, percentile
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.embedders import CountingEmbedder, KeywordEmbedder
+from ragshift.harness.types import Chunk, Query
 
 from tests.run.test_eval_end_to_end import VOCAB, only_run_dir, run_cli, write_config, write_corpus
 
@@ -23,16 +23,16 @@ COST = "\n[cost]\nlatency_queries = 6\nthroughput_chunks = 70\nwarmup = 2\ncorpu
 @pytest.fixture()
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[CountingEmbedder]:
     """Every embedder the cost measurement builds, wrapped to count the texts that reach it."""
-    import harness.systems
+    import ragshift.harness.systems
 
     built: list[CountingEmbedder] = []
-    original = harness.systems.uncached_embedder
+    original = ragshift.harness.systems.uncached_embedder
 
     def counting(config, spec):
         built.append(CountingEmbedder(original(config, spec)))
         return built[-1]
 
-    monkeypatch.setattr(harness.systems, "uncached_embedder", counting)
+    monkeypatch.setattr(ragshift.harness.systems, "uncached_embedder", counting)
     return built
 
 
@@ -180,9 +180,9 @@ class _Sized(KeywordEmbedder):
 
 
 def test_parameter_bytes_come_through_wrappers() -> None:
-    from adapters.training.query_adapter import QueryAdapterEmbedder
-    from harness.cost import parameter_bytes
-    from harness.testing.degraded import NoisyEmbedder
+    from ragshift.adapters.training.query_adapter import QueryAdapterEmbedder
+    from ragshift.harness.cost import parameter_bytes
+    from ragshift.harness.testing.degraded import NoisyEmbedder
 
     base = _Sized(["scanner", "firmware"])
     assert parameter_bytes(KeywordEmbedder(["scanner"])) is None

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.rundir import read_rows
+from ragshift.harness.cli import app
+from ragshift.harness.rundir import read_rows
 from support.configs import keyword_embedder
 from support.configs import write_config as write_toml
 

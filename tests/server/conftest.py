@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.register_assert_rewrite("harness.testing.index_contract", "harness.testing.store_contract")
+pytest.register_assert_rewrite("ragshift.harness.testing.index_contract", "ragshift.harness.testing.store_contract")
 
 from chroma_server_helpers import TOKEN  # noqa: E402
 
@@ -33,7 +33,7 @@ def x_token_proxy(chroma_url: str):
 @pytest.fixture
 def server_store(chroma_url: str) -> Iterator:
     """A store on the server; the collections a test adds are deleted after it."""
-    from adapters.stores.chroma import ChromaStore
+    from ragshift.adapters.stores.chroma import ChromaStore
 
     store = ChromaStore(url=chroma_url)
     before = set(store.collections())

@@ -9,9 +9,9 @@ from typing import get_args
 import pytest
 from chroma_server_helpers import TOKEN
 
-from adapters.stores.chroma import ChromaStore
-from harness.config import StoreSection, load_config
-from harness.errors import ConfigError, RagshiftError
+from ragshift.adapters.stores.chroma import ChromaStore
+from ragshift.harness.config import StoreSection, load_config
+from ragshift.harness.errors import ConfigError, RagshiftError
 from support.chroma_server import free_port
 
 

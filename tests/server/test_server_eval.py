@@ -11,8 +11,8 @@ import pytest
 from chroma_server_helpers import TOKEN, write_config, write_corpus
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.rundir import read_rows
+from ragshift.harness.cli import app
+from ragshift.harness.rundir import read_rows
 
 
 def run_cli(*args: str):
@@ -83,8 +83,8 @@ def test_eval_through_a_token_proxy_keeps_the_token_out_of_every_file(tmp_path, 
 
 
 def test_retriever_from_config_reads_the_servers_collection(tmp_path, corpus, chroma_url, server_store):
-    from adapters.llamaindex.retriever import RagshiftRetriever
-    from harness.errors import ConfigError
+    from ragshift.adapters.llamaindex.retriever import RagshiftRetriever
+    from ragshift.harness.errors import ConfigError
 
     (tmp_path / "app").mkdir()
     config = write_config(tmp_path / "app", corpus, {"url": chroma_url})

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from adapters.stores.chroma import ChromaIndex, ChromaStore
-from harness.testing.index_contract import DIM, FP, sample
-from harness.testing.store_contract import VectorStoreContract
+from ragshift.adapters.stores.chroma import ChromaIndex, ChromaStore
+from ragshift.harness.testing.index_contract import DIM, FP, sample
+from ragshift.harness.testing.store_contract import VectorStoreContract
 
 
 def create(store: ChromaStore, name: str, **tags) -> ChromaIndex:

@@ -10,12 +10,12 @@ import pytest
 from chroma_server_helpers import TOKEN
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.config import load_config
-from harness.errors import StoreBusy
-from harness.shipping.promote import promote, rollback
-from harness.shipping.reindex_job import run_reindex
-from harness.systems import open_store
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import StoreBusy
+from ragshift.harness.shipping.promote import promote, rollback
+from ragshift.harness.shipping.reindex_job import run_reindex
+from ragshift.harness.systems import open_store
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 
@@ -55,8 +55,8 @@ def test_a_second_writer_is_kept_out_by_the_lease(server_config):
 
 
 def test_an_expired_lease_of_a_killed_writer_is_taken_over(server_config, monkeypatch):
-    import adapters.stores.locks as locks
-    from adapters.stores.registry import registry_collection
+    import ragshift.adapters.stores.locks as locks
+    from ragshift.adapters.stores.registry import registry_collection
 
     config = load_config(server_config)
     store = open_store(config.store)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.retrievers import ExactRetriever
-from harness.types import Document, Query
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.retrievers import ExactRetriever
+from ragshift.harness.types import Document, Query
 
 DOCS = {
     "d1": Document("d1", "The cat naps.", "Cats"),

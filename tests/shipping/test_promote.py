@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from adapters.llamaindex.retriever import RagshiftRetriever
-from harness.cli import app
-from harness.config import load_config
-from harness.errors import ConfigError, FingerprintMismatch, PromotionRefused
-from harness.shipping.promote import drop, promote, rollback
-from harness.shipping.reindex_job import run_reindex
-from harness.systems import open_store
-from harness.testing.embedders import KeywordEmbedder
+from ragshift.adapters.llamaindex.retriever import RagshiftRetriever
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import ConfigError, FingerprintMismatch, PromotionRefused
+from ragshift.harness.shipping.promote import drop, promote, rollback
+from ragshift.harness.shipping.reindex_job import run_reindex
+from ragshift.harness.systems import open_store
+from ragshift.harness.testing.embedders import KeywordEmbedder
 from tests.shipping.ship_fixtures import FEW, WORDS, write_config, write_corpus
 
 
@@ -113,7 +113,7 @@ def test_cli_round_trip_and_status(path, built):
 
 
 def test_shadow_replays_against_what_the_alias_serves(tmp_path, config, built):
-    from harness.shipping.shadow_run import shadow_from_config
+    from ragshift.harness.shipping.shadow_run import shadow_from_config
 
     promote(config, "fewer")
     log = tmp_path / "log.txt"
@@ -128,8 +128,8 @@ def test_shadow_replays_against_what_the_alias_serves(tmp_path, config, built):
 
 
 def test_eval_report_checklist_knows_the_alias(tmp_path, config, built):
-    from harness.run import run_eval
-    from harness.worth import NOT_OK, OK, RollbackFacts, rollback_ready
+    from ragshift.harness.run import run_eval
+    from ragshift.harness.worth import NOT_OK, OK, RollbackFacts, rollback_ready
 
     promote(config, "fewer")  # production serves the baseline ("fewer" is the config's first embedder)
     card = run_eval(config, output=tmp_path / "r1").run_card

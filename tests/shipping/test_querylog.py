@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import ConfigError, CorpusError
-from harness.shipping.querylog import load_query_log
+from ragshift.harness.errors import ConfigError, CorpusError
+from ragshift.harness.shipping.querylog import load_query_log
 
 
 def write(path: Path, text: str) -> Path:

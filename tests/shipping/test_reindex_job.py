@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.config import load_config
-from harness.errors import FingerprintMismatch
-from harness.recorded_model import spec_of
-from harness.shipping import collections as col
-from harness.shipping.reindex_job import run_reindex
-from harness.systems import open_store
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import FingerprintMismatch
+from ragshift.harness.recorded_model import spec_of
+from ragshift.harness.shipping import collections as col
+from ragshift.harness.shipping.reindex_job import run_reindex
+from ragshift.harness.systems import open_store
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 

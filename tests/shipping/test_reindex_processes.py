@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import load_config
-from harness.errors import StoreBusy
-from harness.fingerprint import text_hash
-from harness.shipping import collections as col
-from harness.datasets import load_dataset
-from harness.shipping.reindex_job import run_reindex
-from harness.systems import build_chunker, open_store
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import StoreBusy
+from ragshift.harness.fingerprint import text_hash
+from ragshift.harness.shipping import collections as col
+from ragshift.harness.datasets import load_dataset
+from ragshift.harness.shipping.reindex_job import run_reindex
+from ragshift.harness.systems import build_chunker, open_store
 from tests.shipping.ship_fixtures import WORDS, write_config, write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 SLOW_REINDEX = textwrap.dedent(
     """
     import sys, time
-    import harness.systems as systems
+    import ragshift.harness.systems as systems
 
     real = systems.load_embedder
 
@@ -42,7 +42,7 @@ SLOW_REINDEX = textwrap.dedent(
             return self.inner.embed_documents(texts)
 
     systems.load_embedder = lambda *a, **k: Slow(real(*a, **k))
-    from harness.cli import app
+    from ragshift.harness.cli import app
     app(["reindex", sys.argv[1], "-e", "keywords", "--batch-size", "4", *sys.argv[3:]])
     """
 )

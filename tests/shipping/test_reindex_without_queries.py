@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.config import load_config
-from harness.errors import PromotionRefused
-from harness.shipping.promote import promote
-from harness.shipping.reindex_job import run_reindex
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import PromotionRefused
+from ragshift.harness.shipping.promote import promote
+from ragshift.harness.shipping.reindex_job import run_reindex
 from tests.shipping.ship_fixtures import WORDS, write_config
 
 

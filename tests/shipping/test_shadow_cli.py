@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.rundir import read_rows
+from ragshift.harness.cli import app
+from ragshift.harness.rundir import read_rows
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpora" / "acme-kb"
@@ -108,9 +108,9 @@ def test_unknown_or_missing_candidate_is_a_clean_error(tmp_path: Path) -> None:
 
 
 def test_candidate_defaults_to_the_model_finetune_trained(tmp_path: Path) -> None:
-    from harness.config import load_config
-    from harness.errors import ConfigError
-    from harness.shipping.shadow_run import choose_pair
+    from ragshift.harness.config import load_config
+    from ragshift.harness.errors import ConfigError
+    from ragshift.harness.shipping.shadow_run import choose_pair
 
     config = write_config(tmp_path, second=False)
     config.write_text(config.read_text() + '\n[finetune]\nmethod = "full"\noutput = "models/acme-ft"\n')

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.shipping.shadow import compare_rankings, mean_rank_shift, overlap_at_k, rank_biased_overlap, rank_of
+from ragshift.harness.shipping.shadow import compare_rankings, mean_rank_shift, overlap_at_k, rank_biased_overlap, rank_of
 
 
 def test_overlap_at_k() -> None:

@@ -7,9 +7,9 @@ from typing import Sequence
 
 import pytest
 
-from harness.protocols import Retriever
-from harness.shipping.replay import biggest_movers, current_hits, latency_stats, rows_changed_completely, run_shadow
-from harness.types import Hit, Query
+from ragshift.harness.protocols import Retriever
+from ragshift.harness.shipping.replay import biggest_movers, current_hits, latency_stats, rows_changed_completely, run_shadow
+from ragshift.harness.types import Hit, Query
 
 
 class Clock:

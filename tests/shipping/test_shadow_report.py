@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from harness.report.shadow import render_shadow_html
-from harness.shipping.replay import run_shadow
-from harness.types import Document, Query
+from ragshift.harness.report.shadow import render_shadow_html
+from ragshift.harness.shipping.replay import run_shadow
+from ragshift.harness.types import Document, Query
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -1,3 +1,3 @@
 import pytest
 
-pytest.register_assert_rewrite("harness.testing.index_contract", "harness.testing.store_contract")
+pytest.register_assert_rewrite("ragshift.harness.testing.index_contract", "ragshift.harness.testing.store_contract")

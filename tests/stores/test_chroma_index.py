@@ -1,13 +1,13 @@
 import numpy as np
 import pytest
 
-from adapters.stores.chroma import ChromaIndex, ChromaStore
-from adapters.stores.registry import REGISTRY
-from harness.errors import ConfigError, FingerprintMismatch, StoreBusy
-from harness.protocols import DIMENSION_TAG, EMBEDDER_TAG
-from harness.shipping.aliases import promoted
-from harness.testing.index_contract import DIM, FP, sample
-from harness.testing.store_contract import VectorStoreContract
+from ragshift.adapters.stores.chroma import ChromaIndex, ChromaStore
+from ragshift.adapters.stores.registry import REGISTRY
+from ragshift.harness.errors import ConfigError, FingerprintMismatch, StoreBusy
+from ragshift.harness.protocols import DIMENSION_TAG, EMBEDDER_TAG
+from ragshift.harness.shipping.aliases import promoted
+from ragshift.harness.testing.index_contract import DIM, FP, sample
+from ragshift.harness.testing.store_contract import VectorStoreContract
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_embedded_store_locks_the_whole_folder(store):
 
 
 def test_many_queries_times_k_are_split_under_sqlites_variable_limit(store, monkeypatch):
-    import adapters.stores.chroma as chroma
+    import ragshift.adapters.stores.chroma as chroma
 
     index = create(store)
     chunks, vectors = sample(12)

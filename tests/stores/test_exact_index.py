@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from harness.testing.index_contract import DIM, VectorIndexContract
-from harness.testing.store_contract import VectorStoreContract
-from harness.testing.stores import ExactIndex, MemoryStore
-from harness.types import Chunk
+from ragshift.harness.testing.index_contract import DIM, VectorIndexContract
+from ragshift.harness.testing.store_contract import VectorStoreContract
+from ragshift.harness.testing.stores import ExactIndex, MemoryStore
+from ragshift.harness.types import Chunk
 
 
 class TestExactIndex(VectorIndexContract):

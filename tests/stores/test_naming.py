@@ -1,6 +1,6 @@
 import re
 
-from harness.naming import collection_name
+from ragshift.harness.naming import collection_name
 
 CHROMA_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$")
 

@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from harness.testing.generators import extractive_answer, sentences, words
+from ragshift.harness.testing.generators import extractive_answer, sentences, words
 
 _RAGAS_INPUT = re.compile(r"\ninput: (\{.*\})\s*\nOutput: ?$", re.S)
 _RAGAS_SCHEMA = re.compile(r"JSON Schema:\n(\{.*?\})Do not use single quotes")
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     state = ChatServerState(malformed=args.malformed)
     if args.smollm2:
-        from adapters.generators.smollm2 import SmolLM2Generator
+        from ragshift.adapters.generators.smollm2 import SmolLM2Generator
 
         state.generator = SmolLM2Generator(cache_dir=args.smollm2, max_new_tokens=args.max_new_tokens)
         state.generator.load()

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from harness.errors import MissingDependency
+from ragshift.harness.errors import MissingDependency
 
 ENV_URL = "RAGSHIFT_CHROMA_URL"
 """Names an already running Chroma server that tests use instead of starting their own."""

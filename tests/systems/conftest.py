@@ -6,10 +6,10 @@ from typing import Sequence
 
 import pytest
 
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_VOCABULARY
-from harness.testing.retrievers import ExactRetriever
-from harness.types import Document
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_VOCABULARY
+from ragshift.harness.testing.retrievers import ExactRetriever
+from ragshift.harness.types import Document
 
 
 def exact(documents: Sequence[Document] = CONTRACT_DOCUMENTS) -> ExactRetriever:
@@ -17,7 +17,7 @@ def exact(documents: Sequence[Document] = CONTRACT_DOCUMENTS) -> ExactRetriever:
 
 
 def bm25(documents: Sequence[Document] = CONTRACT_DOCUMENTS):
-    from adapters.retrievers.bm25 import BM25Retriever
+    from ragshift.adapters.retrievers.bm25 import BM25Retriever
 
     return BM25Retriever.from_documents(documents)
 

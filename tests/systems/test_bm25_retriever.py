@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.retrievers.bm25 import BM25Retriever, BM25Settings
-from harness.errors import ConfigError
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_QUERIES, RetrieverContract
-from harness.types import Chunk, Query
+from ragshift.adapters.retrievers.bm25 import BM25Retriever, BM25Settings
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_QUERIES, RetrieverContract
+from ragshift.harness.types import Chunk, Query
 
 
 class TestBM25Contract(RetrieverContract):

@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from adapters.onnx_model import resolve_onnx_model
-from adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
-from adapters.rerankers.st_cross_encoder import SentenceTransformerCrossEncoder
-from harness.errors import ConfigError
-from harness.testing.cross_scorer_contract import PAIRS, CrossScorerContract
+from ragshift.adapters.onnx_model import resolve_onnx_model
+from ragshift.adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
+from ragshift.adapters.rerankers.st_cross_encoder import SentenceTransformerCrossEncoder
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.cross_scorer_contract import PAIRS, CrossScorerContract
 
 
 @pytest.fixture(scope="module")

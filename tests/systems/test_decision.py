@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.decision import Decision, recommend
+from ragshift.harness.decision import Decision, recommend
 
 
 def row(system: str, delta: float, *, low: float, verdict: str = "pass", reindex: bool = False, p50: float | None = 10.0) -> Decision:

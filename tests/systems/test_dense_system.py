@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.retrievers.dense import DenseRetriever
-from harness.chunking import WholeDocumentChunker
-from harness.corpus.model import Corpus
-from harness.fingerprint import stable_hash
-from harness.testing.embedders import KeywordEmbedder
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_VOCABULARY, RetrieverContract
+from ragshift.adapters.retrievers.dense import DenseRetriever
+from ragshift.harness.chunking import WholeDocumentChunker
+from ragshift.harness.corpus.model import Corpus
+from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.testing.embedders import KeywordEmbedder
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_VOCABULARY, RetrieverContract
 
 
 def _documents_fp(documents):
@@ -31,9 +31,9 @@ class TestDenseOverChromaContract(RetrieverContract):
 
     @pytest.fixture
     def make_retriever(self, tmp_path):
-        from harness.indexing import build_index
-        from harness.retrieval import IndexRetriever
-        from adapters.stores.chroma import ChromaStore
+        from ragshift.harness.indexing import build_index
+        from ragshift.harness.retrieval import IndexRetriever
+        from ragshift.adapters.stores.chroma import ChromaStore
 
         store = ChromaStore(tmp_path / "chroma")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.config import load_config
-from harness.diagnosis import Pool
-from harness.run import run_eval
-from harness.types import Document, Hit, Query
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.diagnosis import Pool
+from ragshift.harness.run import run_eval
+from ragshift.harness.types import Document, Hit, Query
 from tests.systems.test_systems_eval import systems_config
 
 

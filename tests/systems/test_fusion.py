@@ -1,4 +1,4 @@
-"""harness.fusion against hand-computed values: RRF (k=60) and weighted min-max / z-score sums."""
+"""ragshift.harness.fusion against hand-computed values: RRF (k=60) and weighted min-max / z-score sums."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.fusion import Fusion, rrf, weighted_sum
-from harness.types import Hit
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fusion import Fusion, rrf, weighted_sum
+from ragshift.harness.types import Hit
 
 A = [Hit("d1", 10.0, chunk_id="d1#0", text="one"), Hit("d2", 6.0), Hit("d3", 2.0)]
 B = [Hit("d3", 0.9, chunk_id="d3#1", text="three"), Hit("d1", 0.5, chunk_id="d1#1"), Hit("d4", 0.1)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.retrievers.hybrid import HybridRetriever
-from harness.errors import ConfigError
-from harness.fusion import Fusion, rrf
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_QUERIES, RetrieverContract
-from harness.types import Hit, Query
+from ragshift.adapters.retrievers.hybrid import HybridRetriever
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.fusion import Fusion, rrf
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS, CONTRACT_QUERIES, RetrieverContract
+from ragshift.harness.types import Hit, Query
 
 
 class TestHybridRRFContract(RetrieverContract):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.llamaindex.rerank_postprocessor import CrossScorerRerank
-from adapters.retrievers.bm25 import BM25Retriever
-from harness.errors import ConfigError
-from harness.testing.cross_scorers import TokenOverlapScorer
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS
+from ragshift.adapters.llamaindex.rerank_postprocessor import CrossScorerRerank
+from ragshift.adapters.retrievers.bm25 import BM25Retriever
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.cross_scorers import TokenOverlapScorer
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS
 
 
 def nodes(*pairs):

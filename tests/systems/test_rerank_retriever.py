@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.retrievers.rerank import RerankRetriever
-from harness.errors import ConfigError
-from harness.testing.cross_scorer_contract import CrossScorerContract
-from harness.testing.cross_scorers import TokenOverlapScorer
-from harness.testing.retriever_contract import CONTRACT_DOCUMENTS, RetrieverContract
-from harness.types import Hit, Query
+from ragshift.adapters.retrievers.rerank import RerankRetriever
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.testing.cross_scorer_contract import CrossScorerContract
+from ragshift.harness.testing.cross_scorers import TokenOverlapScorer
+from ragshift.harness.testing.retriever_contract import CONTRACT_DOCUMENTS, RetrieverContract
+from ragshift.harness.types import Hit, Query
 
 
 class TestRerankOverBM25Contract(RetrieverContract):

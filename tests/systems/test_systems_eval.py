@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.config import load_config
-from harness.errors import ConfigError
-from harness.rundir import read_rows
+from ragshift.harness.cli import app
+from ragshift.harness.config import load_config
+from ragshift.harness.errors import ConfigError
+from ragshift.harness.rundir import read_rows
 from support.configs import keyword_embedder, write_config
 from tests.run.test_eval_end_to_end import VOCAB, only_run_dir, write_corpus
 
@@ -73,7 +73,7 @@ def test_every_system_kind_gets_rows_a_card_entry_and_a_comparison(tmp_path: Pat
 
 
 def test_run_id_follows_a_system_setting(tmp_path: Path) -> None:
-    from harness.run import run_eval
+    from ragshift.harness.run import run_eval
 
     first = run_eval(load_config(systems_config(tmp_path)), output=tmp_path / "a")
     changed = [dict(s, k1=0.9) if s["name"] == "lexical" else s for s in SYSTEMS]
@@ -116,8 +116,8 @@ def test_unknown_baseline_lists_the_systems(tmp_path: Path) -> None:
 
 
 def test_gates_and_the_llama_index_retriever_take_any_system_by_name(tmp_path: Path) -> None:
-    from adapters.llamaindex.retriever import RagshiftRetriever, SystemRetriever
-    from harness.suite import Suite
+    from ragshift.adapters.llamaindex.retriever import RagshiftRetriever, SystemRetriever
+    from ragshift.harness.suite import Suite
 
     path = systems_config(tmp_path)
     suite = Suite(path)
