@@ -17,6 +17,7 @@ import numpy as np
 from scipy import stats
 
 from ragshift.harness.types import Row
+from ragshift.harness.numbers import fmt_duration
 
 ALL = "all"
 
@@ -221,12 +222,12 @@ class BridgeCost:
     def sentence(self) -> str:
         rate = (f"at its measured {self.new_chunks_per_second:,.1f} chunks/s" if self.new_chunks_per_second
                 else "as timed by `ragshift bridge`")
-        full = (f"; a full re-embed of the {self.documents:,} documents with {self.new} instead: ≈ {_duration(self.full_reembed_seconds)}"
+        full = (f"; a full re-embed of the {self.documents:,} documents with {self.new} instead: ≈ {fmt_duration(self.full_reembed_seconds)}"
                 if self.full_reembed_seconds is not None else "")
         return (
-            f"Bridge over {self.old}'s index ({self.map} map): no document is re-embedded; one-time cost ≈ {_duration(self.seconds)} "
-            f"= embedding the {self.sample_chunks:,}-chunk sample with {self.new} ({_duration(self.embed_seconds)} {rate}) "
-            f"+ fitting the map ({_duration(self.fit_seconds)}){full}."
+            f"Bridge over {self.old}'s index ({self.map} map): no document is re-embedded; one-time cost ≈ {fmt_duration(self.seconds)} "
+            f"= embedding the {self.sample_chunks:,}-chunk sample with {self.new} ({fmt_duration(self.embed_seconds)} {rate}) "
+            f"+ fitting the map ({fmt_duration(self.fit_seconds)}){full}."
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -267,20 +268,6 @@ def with_bridge_cost(spend: Any, run_card: Mapping[str, Any], cost: Mapping[str,
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else None
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 1:
-        return f"{1000 * seconds:.3g} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
 
 
 # --- presentation (plain text; the renderers escape it) --------------------------------------------

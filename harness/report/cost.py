@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from ragshift.harness.numbers import is_finite
+from ragshift.harness.numbers import fmt_duration, is_finite
 from ragshift.harness.worth import Spend, WorthIt
 
 ICON = {"ok": "✅", "not ok": "❌", "unknown": "❔"}
@@ -31,21 +31,6 @@ def fmt_signed(v: Any, digits: int = 1, unit: str = "") -> str:
         return "—"
     v = 0.0 if round(v, digits) == 0 else v  # no "-0.00"
     return f"{v:+,.{digits}f}{unit}"
-
-
-def fmt_duration(seconds: Any) -> str:
-    """``0.27 ms``, ``420 ms``, ``95.0 s``, ``14 min``, ``2.3 h``, ``3.1 days``."""
-    if not is_finite(seconds):
-        return "—"
-    if seconds < 1:
-        return f"{1000 * seconds:.3g} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
 
 
 def fmt_bytes_mb(n: Any) -> str:
