@@ -4,11 +4,13 @@ Every engine runs ``ragshift reindex``'s own path (plan, embedding cache, engine
 completeness tag) from a cold cache into an empty store: local (1 process), local with
 sentence-transformers' multi-process pool (2 processes), Ray with 1 and 2 actors (a local cluster of
 2 CPUs, actors of 0.5 CPU). The floor is ``SentenceTransformer.encode`` of the same texts in this
-process (model loaded and warmed up first). chunks/s is over the embedding phase, worker start-up
+process (model loaded and warmed up first), measured before and after the engines; with ``--abba``
+the engines run forward then backward, so a load that drifts linearly on a shared machine cancels
+out of each engine's mean. chunks/s is over the embedding phase, worker start-up
 (spawn, imports, model load) included; peak memory is the resident set of each process, sampled
 every 0.2 s. Vectors of each engine are compared with the local engine's, chunk by chunk.
 
-    .venv/bin/python bench/scale_embed.py [--data ../shared/data/scifact] [--limit N] [--engines local,pool2,ray1,ray2] [--write]
+    .venv/bin/python bench/scale_embed.py [--data ../shared/data/scifact] [--limit N] [--engines local,pool2,ray1,ray2] [--abba] [--write]
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> "PeakMemory":
-        self.before = {p.pid for p in self.psutil.process_iter()}  # actors of an earlier job may still be exiting
+        self.before = {p.pid for p in self._actors()}  # actors of an earlier job may still be exiting
         self._thread.start()
         return self
 
@@ -59,18 +61,20 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.wait(0.2):
             procs = [(self.me, "driver")] + [(c, "pool worker") for c in self.me.children(recursive=True)]
-            for p in self.psutil.process_iter(["cmdline"]):
-                if p.pid not in self.before and any("MapWorker" in part for part in (p.info["cmdline"] or [])[:1]):
-                    procs.append((p, "ray actor"))
+            procs += [(p, "ray actor") for p in self._actors() if p.pid not in self.before]
             for proc, role in procs:
                 try:
                     rss = proc.memory_info().rss
-                    if role == "pool worker" and "multiprocessing" not in " ".join(proc.cmdline()[:3]):
+                    if role == "pool worker" and "multiprocessing.spawn" not in " ".join(proc.cmdline()):
                         continue  # not a spawned pool process (e.g. a Ray daemon started by this driver)
                 except self.psutil.Error:
                     continue
                 self.names[proc.pid] = role
                 self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
+
+    def _actors(self) -> list:
+        """Ray's embedding actors (a pre-started Ray worker takes this title when it becomes one)."""
+        return [p for p in self.psutil.process_iter(["cmdline"]) if any("MapWorker" in c for c in (p.info["cmdline"] or [])[:1])]
 
     def summary(self) -> str:
         by_role: dict[str, list[int]] = {}
@@ -133,6 +137,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "scifact")
     parser.add_argument("--limit", type=int, default=None, help="First N abstracts only (a quick run).")
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--abba", action="store_true", help="Run the engines forward, then backward (load drift cancels).")
     parser.add_argument("--write", action="store_true", help="Write the section of bench/RESULTS.md.")
     args = parser.parse_args()
     if not (args.data / "corpus.jsonl").is_file():
@@ -164,16 +169,17 @@ def main() -> int:
         from ragshift.harness.corpus import load_corpus
 
         texts = [d.full_text for d in load_corpus(data).documents.values()]
-        raw = floor(texts, model)
-        lines.append(f"floor: model.encode in this process: {len(texts)} abstracts, {raw:.1f} chunks/s")
-        print(lines[-1], flush=True)
-        for name in args.engines.split(","):
-            if name.startswith("ray"):
-                import ray
+        names = args.engines.split(",")
+        if any(n.startswith("ray") for n in names):  # started first, so every run shares its idle daemons
+            import ray
 
-                if not ray.is_initialized():
-                    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-            root = Path(tmp) / name
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        floors = [floor(texts, model)]
+        lines.append(f"floor: model.encode in this process: {len(texts)} abstracts, {floors[0]:.1f} chunks/s")
+        print(lines[-1], flush=True)
+        order = names + names[::-1] if args.abba else names  # A B C D D C B A: a linear load drift cancels
+        for run, name in enumerate(order):
+            root = Path(tmp) / f"{run}-{name}"
             root.mkdir()
             config = load_config(config_file(root, data, model))
             config = config.model_copy(update={"engine": EngineSection(**ENGINES[name])})
@@ -182,17 +188,22 @@ def main() -> int:
                 result = run_reindex(config, "minilm")
             wall = time.perf_counter() - t0
             got = vectors(config)
-            if reference is None:
-                reference, diff = got, 0.0
-            else:
-                diff = max(float(np.abs(got[k] - reference[k]).max()) for k in reference)
+            reference = reference if reference is not None else got
+            diff = max(float(np.abs(got[k] - reference[k]).max()) for k in reference)
             rate = result.stats.chunks_per_second
-            results[name] = (rate, wall, memory.summary(), diff)
+            results.setdefault(name, []).append(rate)
             lines.append(
-                f"{name:6s}: {result.stats.embedded} chunks, {rate:.1f} chunks/s (×{rate / raw:.2f} of the floor), "
-                f"reindex wall {wall:.0f} s, max |Δ| vs local {diff:.1e}; peak RSS {memory.summary()}"
+                f"{name:6s}: {result.stats.embedded} chunks, {rate:.1f} chunks/s, reindex wall {wall:.0f} s, "
+                f"max |Δ| vs the first run {diff:.1e}; peak RSS {memory.summary()}"
             )
             print(lines[-1], flush=True)
+        floors.append(floor(texts, model))  # the load on a shared machine drifts: the floor again, at the end
+        raw = sum(floors) / len(floors)
+        lines.append(f"floor again: {floors[-1]:.1f} chunks/s; mean floor {raw:.1f} chunks/s")
+        for name, rates in results.items():
+            mean = sum(rates) / len(rates)
+            lines.append(f"{name:6s}: mean {mean:.1f} chunks/s over {len(rates)} run(s), ×{mean / raw:.2f} of the mean floor")
+        print("\n".join(lines[-1 - len(results):]), flush=True)
     if args.write:
         from results_md import write_section
 
@@ -208,7 +219,8 @@ def render(lines: list[str], note: str) -> str:
     from results_md import markers
 
     begin, end = markers("scale_embed")
-    return "\n".join([begin, note, "", "```", "$ .venv/bin/python bench/scale_embed.py", *lines, "```", end]) + "\n"
+    command = "$ .venv/bin/python bench/scale_embed.py " + " ".join(sys.argv[1:])
+    return "\n".join([begin, note, "", "```", command.rstrip(), *lines, "```", end]) + "\n"
 
 
 if __name__ == "__main__":
