@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 
 from ragshift.harness.errors import ConfigError
+from ragshift.harness.fingerprint import without_keys
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -109,7 +110,7 @@ class OnnxModel:
             for name in _CONFIGS:
                 path = self.folder / name
                 if path.is_file():
-                    configs[name] = _strip_volatile(json.loads(path.read_text(encoding="utf-8")))
+                    configs[name] = without_keys(json.loads(path.read_text(encoding="utf-8")), _VOLATILE_KEYS)
             self._digest = {
                 "onnx": _sha256(self.onnx_file),
                 "tokenizer": _sha256(self.tokenizer_file),
@@ -176,10 +177,3 @@ def _sha256(path: Path) -> str:
             digest.update(block)
     return digest.hexdigest()
 
-
-def _strip_volatile(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_volatile(v) for k, v in value.items() if k not in _VOLATILE_KEYS}
-    if isinstance(value, list):
-        return [_strip_volatile(v) for v in value]
-    return value

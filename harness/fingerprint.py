@@ -43,3 +43,14 @@ def files_hash(paths: Iterable[Path], length: int = SHORT) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()[:length]
+
+
+def without_keys(value: Any, keys: Iterable[str]) -> Any:
+    """``value`` (nested dicts and lists, e.g. a model's config JSON) with every dict entry whose key is in
+    ``keys`` removed at any depth: what a fingerprint should ignore (library versions, source paths)."""
+    drop = set(keys)
+    if isinstance(value, dict):
+        return {k: without_keys(v, drop) for k, v in value.items() if k not in drop}
+    if isinstance(value, list):
+        return [without_keys(v, drop) for v in value]
+    return value

@@ -14,7 +14,7 @@ import numpy as np
 
 from ragshift.adapters.embedders.packaged import resolve_model
 from ragshift.harness.errors import RagshiftError
-from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.fingerprint import stable_hash, without_keys
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -217,7 +217,7 @@ def model_files_digest(folder: Path) -> dict[str, Any]:
     for path in sorted(set(loaded_files(folder))):
         rel = path.relative_to(folder).as_posix()
         if path.suffix == ".json" and path.name != "tokenizer.json":
-            configs[rel] = _strip_volatile(_read_json(path))
+            configs[rel] = without_keys(_read_json(path), _VOLATILE_KEYS)
         else:
             stat = path.stat()
             files[rel] = _file_sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
@@ -271,13 +271,6 @@ def _read_json(path: Path) -> Any:
     except (ValueError, UnicodeDecodeError) as exc:
         raise RagshiftError(f"{path}: not valid JSON ({exc}); the model folder is damaged") from None
 
-
-def _strip_volatile(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_volatile(v) for k, v in value.items() if k not in _VOLATILE_KEYS}
-    if isinstance(value, list):
-        return [_strip_volatile(v) for v in value]
-    return value
 
 
 @lru_cache(maxsize=256)
