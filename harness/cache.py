@@ -17,13 +17,12 @@ import numpy as np
 
 from ragshift.harness.errors import RagshiftError
 from ragshift.harness.fingerprint import text_hash
-from ragshift.harness.sqlite import connect
+from ragshift.harness.sqlite import connect, create_tables, select_in
 from ragshift.harness.protocols import Embedder, document_fingerprint
 
 Kind = Literal["q", "d"]
 
 _MAGIC = b"SQLite format 3\x00"
-_BATCH = 500  # keys per SELECT, well under sqlite's bound-parameter limit
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
     fingerprint TEXT NOT NULL,
@@ -49,8 +48,7 @@ class EmbeddingCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._check_header()
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+            create_tables(db, [_SCHEMA])
             columns = [row[1] for row in db.execute("PRAGMA table_info(embeddings)")]
         if columns != ["fingerprint", "kind", "text_sha256", "dim", "vector"]:
             raise self._corrupt(f"unexpected embeddings table columns {columns}")
@@ -58,20 +56,12 @@ class EmbeddingCache:
     def get(self, fingerprint: str, kind: Kind, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors found for the given text hashes (missing ones are absent from the result)."""
         found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(hashes))
+        query = "SELECT text_sha256, dim, vector FROM embeddings WHERE fingerprint = ? AND kind = ? AND text_sha256 IN ({marks})"
         with self._connect() as db:
-            for start in range(0, len(unique), _BATCH):
-                batch = unique[start : start + _BATCH]
-                marks = ",".join("?" * len(batch))
-                rows = db.execute(
-                    f"SELECT text_sha256, dim, vector FROM embeddings "
-                    f"WHERE fingerprint = ? AND kind = ? AND text_sha256 IN ({marks})",
-                    (fingerprint, kind, *batch),
-                )
-                for sha, dim, blob in rows:
-                    if len(blob) != 4 * dim:
-                        raise self._corrupt(f"vector of {len(blob)} bytes stored with dim {dim}")
-                    found[sha] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
+            for sha, dim, blob in select_in(db, query, hashes, params=(fingerprint, kind)):
+                if len(blob) != 4 * dim:
+                    raise self._corrupt(f"vector of {len(blob)} bytes stored with dim {dim}")
+                found[sha] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
         return found
 
     def put(self, fingerprint: str, kind: Kind, hashes: Sequence[str], vectors: np.ndarray) -> None:

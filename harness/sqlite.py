@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ragshift.harness.errors import RagshiftError
 
@@ -31,3 +31,23 @@ def connect(path: Path, *, timeout: float, what: str, unusable: Callable[[str], 
         raise unusable(str(exc)) from exc
     finally:
         db.close()
+
+
+BATCH = 500
+"""Keys per ``IN (...)`` query, well under sqlite's bound-parameter limit."""
+
+
+def create_tables(db: sqlite3.Connection, statements: Iterable[str]) -> None:
+    """Write-ahead logging (readers never wait for the writer) and the cache's ``CREATE TABLE IF NOT EXISTS``."""
+    db.execute("PRAGMA journal_mode=WAL")
+    for statement in statements:
+        db.execute(statement)
+
+
+def select_in(db: sqlite3.Connection, query: str, keys: Sequence[str], *, params: Sequence[object] = ()) -> Iterator[tuple]:
+    """Rows of ``query`` (ending in ``IN ({marks})``) for every distinct key, ``BATCH`` keys per statement;
+    ``params`` bind the placeholders before the ``IN`` list."""
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), BATCH):
+        batch = unique[start : start + BATCH]
+        yield from db.execute(query.format(marks=",".join("?" * len(batch))), (*params, *batch))

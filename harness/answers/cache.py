@@ -16,10 +16,9 @@ from typing import Any, Mapping, Sequence
 from ragshift.harness.answers.sample import AnswerSample, JudgeVerdict
 from ragshift.harness.errors import RagshiftError
 from ragshift.harness.fingerprint import stable_hash
-from ragshift.harness.sqlite import connect
+from ragshift.harness.sqlite import connect, create_tables, select_in
 from ragshift.harness.protocols import ChatMessages, Generator, Judge
 
-_BATCH = 500
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, metric TEXT NOT NULL, "
@@ -35,20 +34,12 @@ class AnswerCache:
         self.timeout = timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            for statement in _SCHEMA:
-                db.execute(statement)
+            create_tables(db, _SCHEMA)
 
     def get(self, table: str, keys: Sequence[str]) -> dict[str, Any]:
         column = _column(table)
-        unique = list(dict.fromkeys(keys))
-        found: dict[str, Any] = {}
         with self._connect() as db:
-            for start in range(0, len(unique), _BATCH):
-                batch = unique[start : start + _BATCH]
-                marks = ",".join("?" * len(batch))
-                found.update(db.execute(f"SELECT key, {column} FROM {table} WHERE key IN ({marks})", batch))
-        return found
+            return dict(select_in(db, f"SELECT key, {column} FROM {table} WHERE key IN ({{marks}})", keys))
 
     def put(self, table: str, rows: Sequence[tuple]) -> None:
         """``answers`` rows: (key, fingerprint, answer); ``verdicts`` rows: (key, fingerprint, metric, value)."""

@@ -11,10 +11,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ragshift.harness.errors import RagshiftError
-from ragshift.harness.sqlite import connect
+from ragshift.harness.sqlite import connect, create_tables, select_in
 
 FILE = "pseudo_queries.sqlite"
-_BATCH = 500
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pseudo_queries (source TEXT NOT NULL, chunk_sha256 TEXT NOT NULL, "
     "answer TEXT NOT NULL, PRIMARY KEY (source, chunk_sha256)) WITHOUT ROWID"
@@ -27,24 +26,13 @@ class PseudoQueryCache:
         self.timeout = timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+            create_tables(db, [_SCHEMA])
 
     def get(self, source: str, hashes: Sequence[str]) -> dict[str, str]:
         """Stored answers of ``source`` for these chunk hashes (missing ones are absent)."""
-        unique = list(dict.fromkeys(hashes))
-        found: dict[str, str] = {}
+        query = "SELECT chunk_sha256, answer FROM pseudo_queries WHERE source = ? AND chunk_sha256 IN ({marks})"
         with self._connect() as db:
-            for start in range(0, len(unique), _BATCH):
-                batch = unique[start : start + _BATCH]
-                marks = ",".join("?" * len(batch))
-                found.update(
-                    db.execute(
-                        f"SELECT chunk_sha256, answer FROM pseudo_queries WHERE source = ? AND chunk_sha256 IN ({marks})",
-                        [source, *batch],
-                    )
-                )
-        return found
+            return dict(select_in(db, query, hashes, params=(source,)))
 
     def put(self, source: str, answers: Mapping[str, str]) -> None:
         if not answers:
