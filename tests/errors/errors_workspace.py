@@ -10,20 +10,14 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ragshift.harness.cli import app
+from support.tiny_kb import DOCS, VOCAB
 
-DOCS = {
-    "d1": ("Returns policy", "Customers may return a pallet scanner within 30 days."),
-    "d2": ("Firmware rollback", "To roll back scanner firmware, hold the reset key for ten seconds."),
-    "d3": ("Holiday calendar", "The office closes on the first Monday of August."),
-    "d4": ("VPN access", "Request VPN access through the IT portal; approval takes one day."),
-}
 QUERIES = {
     "q1": ("how do I return a scanner", "test", {"d1": 1}),
     "q2": ("firmware rollback reset", "test", {"d2": 2, "d1": 0}),
     "q3": ("when does the office close", "test", {"d3": 1}),
     "q4": ("vpn portal approval", "train", {"d4": 1}),
 }
-VOCAB = ["return", "scanner", "firmware", "rollback", "reset", "office", "close", "vpn", "portal", "approval"]
 
 
 def write_corpus(root: Path) -> Path:

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 from support.configs import keyword_embedder
 from support.configs import write_config as write_toml
+from support.tiny_kb import DOCS, VOCAB
 
 TOKEN = "rs-test-token.7Qx"
 """What the proxies demand; ASCII letters, digits and punctuation, like any Chroma token."""
 
-DOCS = {
-    "d1": ("Returns policy", "Customers may return a pallet scanner within 30 days."),
-    "d2": ("Firmware rollback", "To roll back scanner firmware, hold the reset key for ten seconds."),
-    "d3": ("Holiday calendar", "The office closes on the first Monday of August."),
-    "d4": ("VPN access", "Request VPN access through the IT portal; approval takes one day."),
-}
 QUERIES = {
     "q1": ("how do I return a scanner", "question", {"d1": 1}),
     "q2": ("firmware rollback reset", "keyword", {"d2": 2, "d1": 0}),
     "q3": ("when does the office close", "question", {"d3": 1}),
     "q4": ("vpn portal approval", "keyword", {"d4": 1}),
 }
-VOCAB = ["return", "scanner", "firmware", "rollback", "reset", "office", "close", "vpn", "portal", "approval"]
 
 
 def write_corpus(root: Path, nonce: str) -> Path:
