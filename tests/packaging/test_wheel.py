@@ -87,7 +87,7 @@ def test_smoke_eval_through_the_installed_command(installed: Path, tmp_path: Pat
     config = tmp_path / "smoke.toml"
     config.write_text(
         '[corpus]\npath = "kb"\n[chunking]\nstrategy = "none"\n[cost]\nenabled = false\n'
-        '[[embedders]]\nname = "keywords"\nkind = "keyword"\nvocabulary = ["password", "reset", "lunch", "noon"]\n'
+        '[[embedders]]\nname = "keywords"\nkind = "testing.keyword"\nvocabulary = ["password", "reset", "lunch", "noon"]\n'
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": ""}
     out = run(installed / "bin" / "ragshift", "eval", config, cwd=tmp_path, env=env)
