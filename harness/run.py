@@ -13,14 +13,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from ragshift.harness import stages
-from ragshift.harness.answers import AnswerStage, build_answer_stage, failure_counts, merge_rows
+from ragshift.harness.answers import AnswerStage, failure_counts, merge_rows
 from ragshift.harness.config import EmbedderConfig, RunConfig
 from ragshift.harness.datasets import Dataset, load_dataset
 from ragshift.harness.diagnosis import POOL_DEPTH, Pool
 from ragshift.harness.diagnosis import summarize as summarize_diagnosis
 from ragshift.harness.fingerprint import stable_hash
-from ragshift.harness.metrics.rows import rows_from_hits
-from ragshift.harness.rundir import RUN_CARD, StagedRun
+from ragshift.harness.evaluate import evaluate
+from ragshift.harness.rundir import publish_run
 from ragshift.harness.types import Hit, Row
 
 if TYPE_CHECKING:
@@ -103,17 +103,18 @@ def run_eval(
         for ds in datasets:
             system = builder.build(spec.name, ds.corpus)
             stages.enter(f"scoring {ds.name} with {spec.name}", stages.SCORING)
-            t0 = time.perf_counter()
-            hits = system.retriever.retrieve(ds.queries, k=config.metrics.depth)
+            evaluation = evaluate(spec.name, system.retriever, ds.queries, ds.corpus.qrels, config.metrics.specs,
+                                  depth=config.metrics.depth, dataset=ds.name)
+            hits = evaluation.hits
             prefix = spec.name if ds is datasets[0] else f"{spec.name}.{ds.name}"
-            timings[f"{prefix}.retrieve"] = time.perf_counter() - t0
+            timings[f"{prefix}.retrieve"] = evaluation.seconds
             pools[ds.name].add(spec.name, hits)
             if ds is datasets[0] and config.cost.enabled:
                 latency[spec.name] = time_queries(system.retriever, ds.queries, config)
             if spec.kind in ("dense", "bm25") and config.metrics.depth < POOL_DEPTH:
                 pools[ds.name].add_deep(system.retriever.retrieve(ds.queries, k=POOL_DEPTH))
             timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})
-            scored = mark_seen(score_rows(spec.name, ds, hits, config), seen.get(ds.name))
+            scored = mark_seen(evaluation.rows, seen.get(ds.name))
             if stage is not None:
                 t0 = time.perf_counter()
                 scored = add_answers(stage, scored, spec.name, ds, hits, console)
@@ -293,15 +294,12 @@ def describe_dataset(ds: Dataset) -> dict[str, Any]:
     }
 
 
-def score_rows(system: str, ds: Dataset, hits: dict[str, list], config: RunConfig) -> list[Row]:
-    """One row per judged query: its metrics, its ranked hits and its relevant documents."""
-    return rows_from_hits(system, ds.queries, hits, ds.corpus.qrels, config.metrics.specs, dataset=ds.name)
-
-
 def answer_stage(config: RunConfig) -> AnswerStage | None:
     """The configured answer stage (generator, scorers, judge), or None without ``[answers]``."""
     if config.answers is None:
         return None
+    from ragshift.harness.systems import build_answer_stage
+
     return build_answer_stage(config.answers, cache_dir=config.cache.path)
 
 
@@ -382,25 +380,18 @@ def publish(
     output: Path | None,
     sheet: Sequence[Mapping[str, Any]] | None = None,
 ) -> RunResult:
-    """Write rows, run card, reports and the judging sheet (``judging/``, when given) into a staging
-    folder, then rename it into place."""
-    from ragshift.harness.report import build_report, write_report
+    """Render the reports and the judging sheet (``judging/``, when given), then publish them with the
+    rows and the run card as one run folder (``ragshift.harness.rundir.publish_run``)."""
+    from ragshift.harness.report import build_report
+    from ragshift.harness.report.write import render_report
 
     stages.enter(f"publishing {run_id}", "the earlier run folder of this run id, if any; the staging folder is removed")
-    staged = StagedRun(output or config.run.output, run_id)
-    try:
-        staged.write_rows(rows)
-        staged.write_json(RUN_CARD, run_card)
-        write_report(staged.path, build_report(rows, run_card, comparison))
-        if sheet is not None:
-            from ragshift.harness.judging import sheet_texts
-            from ragshift.harness.report import write_atomic
+    texts = dict(render_report(build_report(rows, run_card, comparison)).values())
+    if sheet is not None:
+        from ragshift.harness.judging import sheet_texts
 
-            for name, text in sheet_texts([dict(i) for i in sheet], title=f"judging sheet of {run_id}").items():
-                write_atomic(staged.path / JUDGING / name, text)
-        final = staged.publish()
-    except BaseException:
-        staged.discard()
-        raise
+        sheet_files = sheet_texts([dict(i) for i in sheet], title=f"judging sheet of {run_id}")
+        texts.update({f"{JUDGING}/{name}": text for name, text in sheet_files.items()})
+    final = publish_run(output or config.run.output, run_id, rows=rows, card=run_card, texts=texts)
     verdict = comparison.verdict.value if comparison is not None else None
     return RunResult(run_id, final, rows, run_card, final / "report.html", verdict)

@@ -7,8 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
-from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.config import RunConfig
 from ragshift.harness.corpus import load_section
 from ragshift.harness.run import RunResult, run_eval
 
@@ -22,23 +21,17 @@ def run_story(
     wait: float = 0.0,
 ) -> RunResult:
     """Train (or reuse an up-to-date model directory), then evaluate every embedder plus the new one."""
-    from ragshift.harness.finetune.run import base_embedder, run_finetune
+    from ragshift.harness.finetune.run import run_finetune
+    from ragshift.harness.systems import cached_base_embedder, trained_embedder
 
     console = console or Console(quiet=True)
     settings = config.require_finetune()
     if allow_leakage:
         settings = settings.model_copy(update={"leakage": "allow"})
     corpus = load_section(config.corpus)
-    cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
-    trained = run_finetune(
-        settings, corpus, base=CachedEmbedder(base_embedder(settings), cache), console=console, **finetune_inputs(config)
-    )
-    name = trained.output.name
-    candidate = EmbedderConfig(
-        name=name,
-        kind="sentence-transformers" if settings.method == "full" else "query-adapter",
-        model=str(trained.output),
-    )
+    trained = run_finetune(settings, corpus, base=cached_base_embedder(config), console=console, **finetune_inputs(config))
+    candidate = trained_embedder(settings, trained.output)
+    name = candidate.name
     evaluated = config.model_copy(update={"embedders": (*config.embedders, candidate)})
     return run_eval(
         evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record),
@@ -55,7 +48,7 @@ def finetune_inputs(config: RunConfig) -> dict[str, Any]:
     general = []
     if settings.forgetting is not None:
         for d in config.datasets:
-            corpus = load_corpus(d.path, format=d.format, query_type_field=d.query_type_field)
+            corpus = load_section(d)
             general.append(GeneralSet(d.name, corpus, d.split))
     return {"cache_dir": Path(config.cache.path), "general": general, "max_drop": config.policy.max_drop}
 

@@ -1,22 +1,20 @@
-"""Composition root of the answer stage: config → cached generator, offline scorer, cached judge."""
+"""The answer stage: a cached generator, the offline scorer and an optional cached judge, answering and
+scoring queries for any number of systems (built from ``[answers]`` by ``ragshift.harness.systems.build_answer_stage``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from rich.console import Console
 
-from ragshift.harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+from ragshift.harness.answers.cache import CachedGenerator, CachedJudge
 from ragshift.harness.answers.config import AnswersConfig
 from ragshift.harness.answers.rows import answer_rows
 from ragshift.harness.corpus.model import Corpus
 from ragshift.harness.fingerprint import stable_hash
 from ragshift.harness.protocols import Judge
 from ragshift.harness.types import Hit, Query, Row
-
-CACHE_FILE = "answers.sqlite"
 
 
 @dataclass
@@ -73,22 +71,3 @@ class AnswerStage:
             },
         }
 
-
-def build_answer_stage(config: AnswersConfig, *, cache_dir: str | Path) -> AnswerStage:
-    """Build the configured generator and scorers; answers and verdicts are cached in ``cache_dir``."""
-    from ragshift.adapters.generators.factory import build_generator
-    from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer
-
-    cache = AnswerCache(Path(cache_dir) / CACHE_FILE)
-    model_dir = Path(cache_dir) / "models"
-    generator = build_generator(
-        config.generator.kind,
-        **({"cache_dir": model_dir} if config.generator.kind == "smollm2" else {}),
-        **config.generator.adapter_options(),
-    )
-    judge = None
-    if config.judge is not None:
-        from ragshift.adapters.judges.ragas_llm import RagasLLMJudge
-
-        judge = CachedJudge(RagasLLMJudge(**config.judge.adapter_options()), cache, repeats=config.repeats)
-    return AnswerStage(config, CachedGenerator(generator, cache), RagasOfflineScorer(), judge)
