@@ -13,7 +13,7 @@ from ragshift.harness.decision import DecisionTable, decision_table
 from ragshift.harness.report.answers import AnswerQuality, answer_quality
 from ragshift.harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
 from ragshift.harness.types import Row
-from ragshift.harness.worth import WorthIt, rows_per_system, worth_it
+from ragshift.harness.report.worth import WorthIt, rows_per_system, worth_it
 
 TrainingCurves = Mapping[str, Sequence[Mapping[str, float | None]]]
 """``{system: [{"epoch": 1, "train": 0.9, "dev": 0.7}, ...]}``."""

@@ -10,7 +10,7 @@ from ragshift.harness.compare import compare_rows
 from ragshift.harness.report import build_report, render_html, render_markdown, to_json
 from ragshift.harness.report.cost import fmt_duration
 from ragshift.harness.testing.rows import synthetic_rows
-from ragshift.harness.worth import (
+from ragshift.harness.report.worth import (
     NOT_OK,
     OK,
     UNKNOWN,

@@ -129,7 +129,7 @@ def test_shadow_replays_against_what_the_alias_serves(tmp_path, config, built):
 
 def test_eval_report_checklist_knows_the_alias(tmp_path, config, built):
     from ragshift.harness.run import run_eval
-    from ragshift.harness.worth import NOT_OK, OK, RollbackFacts, rollback_ready
+    from ragshift.harness.report.worth import NOT_OK, OK, RollbackFacts, rollback_ready
 
     promote(config, "fewer")  # production serves the baseline ("fewer" is the config's first embedder)
     card = run_eval(config, output=tmp_path / "r1").run_card
