@@ -84,12 +84,17 @@ class StagedRun:
 
 
 def publish_run(
-    output: Path, run_id: str, *, rows: Iterable[Row], card: Mapping[str, Any],
+    output: Path, run_id: str, *, rows: Iterable[Row], card: Mapping[str, Any], report: Any = None,
     data: Mapping[str, Any] | None = None, texts: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write ``rows`` (rows.jsonl), ``card`` (run_card.json), ``data`` (more JSON files) and ``texts``
-    (rendered files; a name may hold a sub-folder, ``judging/sheet.html``) into a staging folder, then
-    rename it into place as ``<output>/<run_id>``. On any failure nothing is left behind."""
+    """Write ``rows`` (rows.jsonl), ``card`` (run_card.json), ``report`` (a ``Report``: report.html,
+    summary.md, summary.json), ``data`` (more JSON files) and ``texts`` (rendered files; a name may hold
+    a sub-folder, ``judging/sheet.html``) into a staging folder, then rename it into place as
+    ``<output>/<run_id>``. On any failure nothing is left behind."""
+    if report is not None:
+        from ragshift.harness.report.write import render_report
+
+        texts = {**dict(render_report(report).values()), **(texts or {})}
     staged = StagedRun(output, run_id)
     try:
         staged.write_rows(rows)

@@ -21,6 +21,7 @@ def run_story(
     wait: float = 0.0,
 ) -> RunResult:
     """Train (or reuse an up-to-date model directory), then evaluate every embedder plus the new one."""
+    from ragshift.harness.finetune.facts import training_facts
     from ragshift.harness.finetune.run import run_finetune
     from ragshift.harness.systems import cached_base_embedder, trained_embedder
 
@@ -34,7 +35,7 @@ def run_story(
     name = candidate.name
     evaluated = config.model_copy(update={"embedders": (*config.embedders, candidate)})
     return run_eval(
-        evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record),
+        evaluated, output=output, console=console, allow_leakage=allow_leakage, training={name: training_facts(trained.record)},
         wait=wait,
     )
 
@@ -52,22 +53,3 @@ def finetune_inputs(config: RunConfig) -> dict[str, Any]:
             general.append(GeneralSet(d.name, corpus, d.split))
     return {"cache_dir": Path(config.cache.path), "general": general, "max_drop": config.policy.max_drop}
 
-
-def training_extras(name: str, record: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a fine-tune record the report shows: curves, training set, leakage, flags."""
-    curves = record.get("curves", {})
-    return {
-        "training_curves": {name: [{k: p[k] for k in ("epoch", "train", "dev")} for p in curves.get("points", [])]},
-        "training": {
-            name: {
-                "recipe": record.get("recipe_fingerprint"),
-                "training_set": record.get("training_set", {}),
-                "leakage": record.get("leakage", {}),
-                "flags": curves.get("flags", []),
-                "seconds": record.get("seconds"),
-                "base_fingerprint": record.get("base_fingerprint"),
-                "fingerprint": record.get("fingerprint"),
-                "forgetting": record.get("forgetting"),
-            }
-        },
-    }

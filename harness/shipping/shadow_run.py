@@ -135,7 +135,7 @@ def shadow_from_config(
     from ragshift.harness.corpus import load_section
     from ragshift.harness.progress import progress_bar
     from ragshift.harness.report.shadow import render_shadow_html
-    from ragshift.harness.run import versions
+    from ragshift.harness.runcard import versions
     from ragshift.harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)

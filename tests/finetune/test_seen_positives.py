@@ -6,7 +6,7 @@ import json
 
 from ragshift.harness.corpus.model import Corpus
 from ragshift.harness.finetune.leakage import QueryItem, seen_positives, write_manifest
-from ragshift.harness.run import mark_seen
+from ragshift.harness.finetune.facts import mark_seen
 from ragshift.harness.types import Document, Query, Row
 
 
