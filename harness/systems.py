@@ -1,6 +1,7 @@
 """The composition root: the one place that turns config sections into working objects.
 
 - ``[store]`` → a ``VectorStore`` (``open_store``); ``[chunking]`` → a chunker (``build_chunker``);
+  ``[engine]`` → where corpus embedding runs (``embedding_engine``);
 - ``[[embedders]]`` → a cached embedder (``load_embedder``, ``cached_embedder``; the adapters behind them
   come from ``ragshift.harness.embedders``, which engine workers import directly);
 - ``[[systems]]`` → a ``System`` (dense, bm25, hybrid, rerank: ``SystemBuilder``), a ``cross_encoder`` →
@@ -27,7 +28,7 @@ from ragshift.harness.corpus import Corpus
 from ragshift.harness.embedders import build_adapter, build_recorded, uncached_embedder  # noqa: F401  (the composition root's face)
 from ragshift.harness.indexing import build_index
 from ragshift.harness.errors import ConfigError
-from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, Generator, RetrievalSystem, Retriever, VectorStore
+from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, EmbeddingEngine, Generator, RetrievalSystem, Retriever, VectorStore
 from ragshift.harness.retrieval import IndexRetriever
 
 if TYPE_CHECKING:
@@ -117,6 +118,13 @@ def open_store(section: StoreSection) -> VectorStore:
     return ChromaStore.from_section(section)
 
 
+def embedding_engine(config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, *, console: Console) -> EmbeddingEngine:
+    """Where the corpus embedding of ``spec`` runs, as ``[engine]`` says (this process, a process pool, Ray)."""
+    from ragshift.adapters.engines.factory import build_engine
+
+    return build_engine(config, spec, embedder, console=console)
+
+
 def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console,
     wait: float = 0.0, chunking: ChunkingSection | None = None, name: str | None = None,
@@ -126,15 +134,13 @@ def build_system(
     A collection that is missing or incomplete is written under the store's write lock (the one
     ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it. The model
     work runs on the configured ``[engine]`` (this process, a process pool, or Ray)."""
-    from ragshift.adapters.engines.factory import build_engine
-
     chunker = build_chunker(config, chunking)
     name = name or spec.name
     store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     stages.enter(f"indexing {corpus.name} with {name}", stages.INDEXING)
-    engine = build_engine(config, spec, embedder, console=console)
+    engine = embedding_engine(config, spec, embedder, console=console)
     index, stats = build_index(
         corpus, chunker=chunker, embedder=embedder, store=store, console=console,
         lock=lambda collection: store.write_lock(collection, wait=wait, what=f"eval {spec.name}: {collection}"),
