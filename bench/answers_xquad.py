@@ -78,13 +78,13 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     from rich.console import Console
 
     from ragshift.harness.answers import (
-        AnswersConfig, build_answer_stage, changed_answers, failure_counts, merge_rows, retrieval_to_answers,
+        AnswersConfig, changed_answers, failure_counts, merge_rows, retrieval_to_answers,
     )
     from ragshift.harness.compare import compare_rows
     from ragshift.harness.corpus import load_corpus
     from ragshift.harness.datasets import Dataset
-    from ragshift.harness.run import score_rows
-    from ragshift.harness.systems import build_system, load_embedder
+    from ragshift.harness.evaluate import evaluate
+    from ragshift.harness.systems import build_answer_stage, build_system, load_embedder
 
     console = Console(stderr=True)
     timings: dict[str, float] = {}
@@ -107,10 +107,10 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         system = build_system(config, spec, load_embedder(config, spec, console=console), corpus, console=console)
         timings[f"{spec.name}.index"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        hits = system.retriever.retrieve(queries, k=config.metrics.depth)
-        timings[f"{spec.name}.retrieve"] = time.perf_counter() - t0
-        retrieval = score_rows(spec.name, dataset, hits, config)
+        evaluation = evaluate(spec.name, system.retriever, queries, corpus.qrels, config.metrics.specs,
+                              depth=config.metrics.depth, dataset=dataset.name)
+        hits, retrieval = evaluation.hits, evaluation.rows
+        timings[f"{spec.name}.retrieve"] = evaluation.seconds
         misses = stage.generator.misses
         t0 = time.perf_counter()
         answers = stage.rows(spec.name, queries, hits, corpus, console=console)

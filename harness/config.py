@@ -35,6 +35,7 @@ from ragshift.harness.errors import ConfigError, MissingDependency
 from ragshift.harness.finetune.config import FinetuneConfig
 from ragshift.harness.sections import ClassPath, ConfigPath, Section, _resolve, section
 from ragshift.harness.fingerprint import stable_hash
+from ragshift.harness.kinds import DEGRADED, EMBEDDER_KINDS, RENAMED
 from ragshift.harness.metrics.spec import MetricSpec, parse_metrics, retrieval_depth
 from ragshift.harness.paths import folder_problem, name_problem, safe_name
 
@@ -133,32 +134,19 @@ class ChunkingSection(Section):
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_PROMPTS = ("query_prompt", "document_prompt")
-KIND_OPTIONS = {
-    "sentence-transformers": ("model", *_PROMPTS, "normalize", "max_length", "batch_size"),
-    "openai": ("base_url", "model", "api_key_env", "dimensions", *_PROMPTS, "normalize", "batch_size"),
-    "llamaindex": ("class_path", *_PROMPTS),
-    "keyword": ("vocabulary", *_PROMPTS, "normalize"),
-    "degraded": ("of", "noise"),
-    "query-adapter": ("model", *_PROMPTS, "batch_size"),
-    "onnx": ("model", "pooling", *_PROMPTS, "normalize", "max_length"),
-    "bridged": ("model",),
-}
-"""The keys each embedder kind uses besides ``name`` and ``kind``; setting any other is an error."""
-_REQUIRED = {"openai": "base_url", "llamaindex": "class_path", "keyword": "vocabulary", "degraded": "of", "onnx": "model"}
+EmbedderKindName = Literal[tuple(EMBEDDER_KINDS)]  # type: ignore[valid-type]
 
 
 class EmbedderConfig(Section):
     """One system under test (one ``[[embedders]]`` table).
 
     ``model`` starting with ./ ../ or ~ is a path (resolved like other paths); otherwise a name.
-    ``kind = "degraded"`` is the embedder named by ``of`` plus deterministic noise (to prove gates work).
+    The keys each ``kind`` uses are declared in ``ragshift.harness.kinds``. ``kind = "testing.degraded"``
+    (a test fake) is the embedder named by ``of`` plus deterministic noise (to prove gates work).
     """
 
     name: str
-    kind: Literal["sentence-transformers", "openai", "llamaindex", "keyword", "degraded", "query-adapter", "onnx", "bridged"] = (
-        "sentence-transformers"
-    )
+    kind: EmbedderKindName = "sentence-transformers"
     model: str = "all-MiniLM-L6-v2"
     query_prompt: str = ""
     document_prompt: str = ""
@@ -170,7 +158,7 @@ class EmbedderConfig(Section):
     dimensions: int | None = Field(None, ge=1)
     class_path: ClassPath | None = Field(None, description='"module:attr" of a LlamaIndex BaseEmbedding factory.')
     vocabulary: tuple[str, ...] = ()
-    of: str | None = Field(None, description="The embedder a degraded one adds noise to.")
+    of: str | None = Field(None, description="The embedder a testing.degraded one adds noise to.")
     noise: float = Field(0.5, ge=0, description="Norm of the noise added to each unit vector.")
     pooling: Literal["cls", "mean"] | None = Field(None, description='kind = "onnx": token pooling; default: the packaged model\'s.')
 
@@ -179,6 +167,13 @@ class EmbedderConfig(Section):
     def _plain_name(cls, value: str) -> str:
         if not _NAME.fullmatch(value):
             raise ValueError(f"{value!r} must start with a letter or digit; then letters, digits, _ . -")
+        return value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _renamed_kind(cls, value: Any) -> Any:
+        if isinstance(value, str) and value in RENAMED:
+            raise ValueError(f'kind = "{value}" is now "{RENAMED[value]}" (a deterministic fake for tests)')
         return value
 
     @field_validator("model")
@@ -190,17 +185,15 @@ class EmbedderConfig(Section):
 
     @model_validator(mode="after")
     def _keys_fit_kind(self) -> EmbedderConfig:
-        usable = KIND_OPTIONS[self.kind]
-        stray = sorted(self.model_fields_set - {"name", "kind", *usable})
+        kind = EMBEDDER_KINDS[self.kind]
+        stray = sorted(self.model_fields_set - {"name", "kind", *kind.options})
         if stray:
             raise ValueError(
-                f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}"
+                f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(kind.options)}"
             )
-        required = _REQUIRED.get(self.kind)
-        if required and (required not in self.model_fields_set or not getattr(self, required)):
-            raise ValueError(f'kind = "{self.kind}" needs {required}')
-        if self.kind == "bridged" and "model" not in self.model_fields_set:
-            raise ValueError('kind = "bridged" needs model (the folder `ragshift bridge` wrote)')
+        for required in kind.required:
+            if required not in self.model_fields_set or not getattr(self, required):
+                raise ValueError(f'kind = "{self.kind}" needs {required}' + (f" ({kind.hint})" if kind.hint else ""))
         return self
 
     def adapter_options(self) -> dict[str, Any]:
@@ -208,7 +201,7 @@ class EmbedderConfig(Section):
 
         For ``openai`` the key is read from the environment variable ``api_key_env`` now (None if unset).
         """
-        options = {key: getattr(self, key) for key in KIND_OPTIONS[self.kind]}
+        options = {key: getattr(self, key) for key in EMBEDDER_KINDS[self.kind].options}
         if "api_key_env" in options:
             options["api_key"] = os.environ.get(options.pop("api_key_env"))
         return options
@@ -469,9 +462,9 @@ class RunConfig(Section):
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise ValueError(f"embedder names must be unique; used more than once: {', '.join(twice)}")
-        plain = [e.name for e in embedders if e.kind != "degraded"]
+        plain = [e.name for e in embedders if e.kind != DEGRADED]
         for e in embedders:
-            if e.kind == "degraded" and e.of not in plain:
+            if e.kind == DEGRADED and e.of not in plain:
                 raise ValueError(f"{e.name!r}: of = {e.of!r} must name an embedder that is not degraded; choose from: {', '.join(plain) or 'none'}")
         return embedders
 

@@ -1,6 +1,6 @@
-"""The adapter a configured embedder names: the factory's kinds, plus the kinds that wrap other
-embedders (``degraded`` wraps the entry its ``of`` names; ``bridged`` rebuilds the two models its
-bridge folder records). Callers: the composition root (``ragshift.harness.systems``), workers building their
+"""The adapter a configured embedder names (the composition root's embedder half): the factory's kinds,
+plus the kinds that wrap other embedders (the fake ``testing.degraded`` wraps the entry its ``of``
+names; ``bridged`` rebuilds the two models its bridge folder records). Callers: the composition root (``ragshift.harness.systems``), workers building their
 own replica (``ragshift.adapters.engines.recipe``), promote and the plug-in retriever."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from typing import Any, Mapping
 from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
 from ragshift.harness.config import EmbedderConfig, RunConfig
 from ragshift.harness.errors import RagshiftError
+from ragshift.harness.kinds import DEGRADED
 from ragshift.harness.protocols import Embedder
 
 
 def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache | None = None) -> Embedder:
-    """The adapter ``spec`` names. ``kind = "degraded"`` wraps the embedder its ``of`` names, served from
+    """The adapter ``spec`` names. ``kind = "testing.degraded"`` wraps the embedder its ``of`` names, served from
     ``cache`` when given (so the noise is added to cached vectors rather than to a fresh encode);
     ``kind = "bridged"`` opens a bridge folder, rebuilding both models it records."""
     from ragshift.adapters.embedders.factory import build_embedder
@@ -24,7 +25,7 @@ def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache
         from ragshift.harness.bridge.embedder import load_bridge
 
         return load_bridge(options["model"], build=build_recorded)
-    if spec.kind == "degraded":
+    if spec.kind == DEGRADED:
         inner = build_adapter(config, config.embedder(options.pop("of")), cache)
         options["inner"] = inner if cache is None else CachedEmbedder(inner, cache)
     return build_embedder(spec.kind, **options)
@@ -32,11 +33,11 @@ def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache
 
 def build_recorded(record: Mapping[str, Any]) -> Embedder:
     """A fresh embedder (no cache) from a recorded ``[[embedders]]`` table, as a bridge folder keeps them
-    (a ``degraded`` record holds the record it degrades under ``of``)."""
+    (a ``testing.degraded`` record holds the record it degrades under ``of``)."""
     from ragshift.adapters.embedders.factory import build_embedder
 
     record = dict(record)
-    if record.get("kind") == "degraded":
+    if record.get("kind") == DEGRADED:
         from ragshift.harness.testing.degraded import NoisyEmbedder
 
         return NoisyEmbedder(build_recorded(record["of"]), noise=float(record["noise"]))

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from ragshift.harness.config import EmbedderConfig
 from ragshift.harness.errors import ConfigError
+from ragshift.harness.kinds import DEGRADED
 from ragshift.harness.protocols import Embedder
 
 MODEL = "ragshift:model"
@@ -34,6 +35,6 @@ def recorded_embedder(tags: Mapping[str, Any]) -> Embedder:
     from ragshift.adapters.embedders.factory import build_embedder
 
     spec = spec_of(tags)
-    if spec.kind == "degraded":
-        raise ConfigError("a degraded embedder wraps another config entry: pass the embedder explicitly")
+    if spec.kind == DEGRADED:
+        raise ConfigError("a testing.degraded embedder wraps another config entry: pass the embedder explicitly")
     return build_embedder(spec.kind, **spec.adapter_options())

@@ -1,5 +1,8 @@
 """The run folder on disk: written into a temporary sibling and renamed into place in one step.
 
+``publish_run`` is the one place that writes a run folder (``ragshift eval`` / ``run`` and
+``ragshift shadow``): rows.jsonl, run_card.json and the rendered files, all or nothing.
+
 The staging folder's name carries the writer's host and pid (``.<run_id>.<host>-<pid>.<random>.tmp``),
 so a later run can tell the leftovers of a killed writer (``kill -9``) from a live one and remove them.
 """
@@ -14,7 +17,7 @@ import socket
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from ragshift.harness.errors import RagshiftError, RunFolderError
 from ragshift.harness.paths import folder_problem, name_problem, open_up, safe_name
@@ -78,6 +81,34 @@ class StagedRun:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def publish_run(
+    output: Path, run_id: str, *, rows: Iterable[Row], card: Mapping[str, Any], report: Any = None,
+    data: Mapping[str, Any] | None = None, texts: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``rows`` (rows.jsonl), ``card`` (run_card.json), ``report`` (a ``Report``: report.html,
+    summary.md, summary.json), ``data`` (more JSON files) and ``texts`` (rendered files; a name may hold
+    a sub-folder, ``judging/sheet.html``) into a staging folder, then rename it into place as
+    ``<output>/<run_id>``. On any failure nothing is left behind."""
+    if report is not None:
+        from ragshift.harness.report.write import render_report
+
+        texts = {**dict(render_report(report).values()), **(texts or {})}
+    staged = StagedRun(output, run_id)
+    try:
+        staged.write_rows(rows)
+        staged.write_json(RUN_CARD, dict(card))
+        for name, value in (data or {}).items():
+            staged.write_json(name, value)
+        for name, text in (texts or {}).items():
+            target = staged.path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return staged.publish()
+    except BaseException:
+        staged.discard()
+        raise
 
 
 def remove_stale_staging(output: Path, *, minutes: float = STALE_MINUTES) -> list[Path]:

@@ -1,12 +1,23 @@
-"""Composition root: a configured system (dense, bm25, hybrid, rerank) → its retriever, built from the
-adapters; a dense one is a cached embedder, chunker, vector store and index."""
+"""The composition root: the one place that turns config sections into working objects.
+
+- ``[store]`` → a ``VectorStore`` (``open_store``); ``[chunking]`` → a chunker (``build_chunker``);
+  ``[engine]`` → where corpus embedding runs (``embedding_engine``);
+- ``[[embedders]]`` → a cached embedder (``load_embedder``, ``cached_embedder``; the adapters behind them
+  come from ``ragshift.harness.embedders``, which engine workers import directly);
+- ``[[systems]]`` → a ``System`` (dense, bm25, hybrid, rerank: ``SystemBuilder``), a ``cross_encoder`` →
+  a scorer (``build_cross_scorer``);
+- ``[answers]`` → the answer stage (generator, offline scorer, judge: ``build_answer_stage``);
+- ``[finetune]`` → the base model, teacher and pseudo-query generator a fine-tune uses (``base_embedder``,
+  ``build_teacher``, ``build_generator``) and the trained model as an embedder (``trained_embedder``).
+
+Everything else (run, workflow, the CLI, finetune, shipping, bridge, the plug-in retriever) asks here."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.console import Console
 
@@ -17,8 +28,14 @@ from ragshift.harness.corpus import Corpus
 from ragshift.harness.embedders import build_adapter, build_recorded, uncached_embedder  # noqa: F401  (the composition root's face)
 from ragshift.harness.indexing import build_index
 from ragshift.harness.errors import ConfigError
-from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, RetrievalSystem, Retriever, VectorStore
+from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, EmbeddingEngine, Generator, RetrievalSystem, Retriever, VectorStore
 from ragshift.harness.retrieval import IndexRetriever
+
+if TYPE_CHECKING:
+    from ragshift.harness.answers.config import AnswersConfig, GeneratorConfig
+    from ragshift.harness.answers.stage import AnswerStage
+    from ragshift.harness.finetune.config import FinetuneConfig
+    from ragshift.harness.finetune.options import Teacher
 
 
 @dataclass
@@ -71,10 +88,23 @@ def build_chunker(config: RunConfig, chunking: ChunkingSection | None = None) ->
     return SentenceSplitterChunker(size=chunking.size, overlap=chunking.overlap)
 
 
-def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) -> CachedEmbedder:
+EMBEDDINGS = "embeddings.sqlite"
+"""The embedding cache's file in ``[cache] path``."""
+
+
+def embedding_cache(config: RunConfig) -> EmbeddingCache:
+    return EmbeddingCache(Path(config.cache.path) / EMBEDDINGS)
+
+
+def cached_embedder(config: RunConfig, spec: EmbedderConfig) -> CachedEmbedder:
     """The configured adapter behind the on-disk embedding cache (the model itself loads lazily)."""
-    cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
-    embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
+    cache = embedding_cache(config)
+    return CachedEmbedder(build_adapter(config, spec, cache), cache)
+
+
+def load_embedder(config: RunConfig, spec: EmbedderConfig, *, console: Console) -> CachedEmbedder:
+    """``cached_embedder``, saying on ``console`` which embedder it is."""
+    embedder = cached_embedder(config, spec)
     what = spec.model if spec.kind in ("sentence-transformers", "openai", "bridged") else ""
     console.print(f"embedder [bold]{spec.name}[/]: {spec.kind} {what} [dim](fingerprint {embedder.fingerprint()})[/]")
     return embedder
@@ -88,6 +118,13 @@ def open_store(section: StoreSection) -> VectorStore:
     return ChromaStore.from_section(section)
 
 
+def embedding_engine(config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, *, console: Console) -> EmbeddingEngine:
+    """Where the corpus embedding of ``spec`` runs, as ``[engine]`` says (this process, a process pool, Ray)."""
+    from ragshift.adapters.engines.factory import build_engine
+
+    return build_engine(config, spec, embedder, console=console)
+
+
 def build_system(
     config: RunConfig, spec: EmbedderConfig, embedder: CachedEmbedder, corpus: Corpus, *, console: Console,
     wait: float = 0.0, chunking: ChunkingSection | None = None, name: str | None = None,
@@ -97,15 +134,13 @@ def build_system(
     A collection that is missing or incomplete is written under the store's write lock (the one
     ``reindex`` holds), waiting up to ``wait`` seconds; a complete one is read without it. The model
     work runs on the configured ``[engine]`` (this process, a process pool, or Ray)."""
-    from ragshift.adapters.engines.factory import build_engine
-
     chunker = build_chunker(config, chunking)
     name = name or spec.name
     store = open_store(config.store)
     t0 = time.perf_counter()
     hits_before, misses_before = embedder.hits, embedder.misses
     stages.enter(f"indexing {corpus.name} with {name}", stages.INDEXING)
-    engine = build_engine(config, spec, embedder, console=console)
+    engine = embedding_engine(config, spec, embedder, console=console)
     index, stats = build_index(
         corpus, chunker=chunker, embedder=embedder, store=store, console=console,
         lock=lambda collection: store.write_lock(collection, wait=wait, what=f"eval {spec.name}: {collection}"),
@@ -229,3 +264,59 @@ def build_cross_scorer(value: str) -> CrossScorer:
     from ragshift.adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
 
     return OnnxCrossEncoder(value)
+
+
+ANSWERS = "answers.sqlite"
+"""The answer and verdict cache's file in ``[cache] path``."""
+
+
+def build_generator(spec: GeneratorConfig, cache_dir: str | Path) -> Generator:
+    """The generator a ``[answers.generator]`` or ``[finetune.sources.generated.generator]`` table names
+    (SmolLM2 keeps its fp32 copy in ``<cache_dir>/models``)."""
+    from ragshift.adapters.generators.factory import build_generator as build
+
+    local = {"cache_dir": Path(cache_dir) / "models"} if spec.kind == "smollm2" else {}
+    return build(spec.kind, **local, **spec.adapter_options())
+
+
+def build_answer_stage(config: AnswersConfig, *, cache_dir: str | Path) -> AnswerStage:
+    """The configured generator and scorers; answers and verdicts are cached in ``cache_dir``."""
+    from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer
+    from ragshift.harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+    from ragshift.harness.answers.stage import AnswerStage
+
+    cache = AnswerCache(Path(cache_dir) / ANSWERS)
+    judge = None
+    if config.judge is not None:
+        from ragshift.adapters.judges.ragas_llm import RagasLLMJudge
+
+        judge = CachedJudge(RagasLLMJudge(**config.judge.adapter_options()), cache, repeats=config.repeats)
+    generator = CachedGenerator(build_generator(config.generator, cache_dir), cache)
+    return AnswerStage(config, generator, RagasOfflineScorer(), judge)
+
+
+def base_embedder(settings: FinetuneConfig) -> Embedder:
+    """The base model of a fine-tune as an Embedder, with the settings a query adapter will be loaded with."""
+    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(settings.base_model, max_length=settings.max_seq_length)
+
+
+def cached_base_embedder(config: RunConfig) -> CachedEmbedder:
+    """``base_embedder`` of the run's ``[finetune]`` behind the embedding cache (mining reuses vectors)."""
+    return CachedEmbedder(base_embedder(config.require_finetune()), embedding_cache(config))
+
+
+def build_teacher(spec: Teacher) -> CrossScorer:
+    """The cross-encoder a ``[finetune.teacher]`` table names."""
+    from ragshift.adapters.training.teacher import build_teacher as build
+
+    return build(spec)
+
+
+def trained_embedder(settings: FinetuneConfig, output: Path | None = None) -> EmbedderConfig:
+    """The model ``[finetune]`` trains (into ``output``, default its own) as an ``[[embedders]]`` entry,
+    named after its folder: how ``ragshift run`` and ``ragshift shadow`` evaluate it."""
+    folder = Path(output or settings.output)
+    kind = "sentence-transformers" if settings.method == "full" else "query-adapter"
+    return EmbedderConfig(name=folder.name, kind=kind, model=str(folder))

@@ -7,8 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
-from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.config import RunConfig
 from ragshift.harness.corpus import load_section
 from ragshift.harness.run import RunResult, run_eval
 
@@ -22,26 +21,21 @@ def run_story(
     wait: float = 0.0,
 ) -> RunResult:
     """Train (or reuse an up-to-date model directory), then evaluate every embedder plus the new one."""
-    from ragshift.harness.finetune.run import base_embedder, run_finetune
+    from ragshift.harness.finetune.facts import training_facts
+    from ragshift.harness.finetune.run import run_finetune
+    from ragshift.harness.systems import cached_base_embedder, trained_embedder
 
     console = console or Console(quiet=True)
     settings = config.require_finetune()
     if allow_leakage:
         settings = settings.model_copy(update={"leakage": "allow"})
     corpus = load_section(config.corpus)
-    cache = EmbeddingCache(Path(config.cache.path) / "embeddings.sqlite")
-    trained = run_finetune(
-        settings, corpus, base=CachedEmbedder(base_embedder(settings), cache), console=console, **finetune_inputs(config)
-    )
-    name = trained.output.name
-    candidate = EmbedderConfig(
-        name=name,
-        kind="sentence-transformers" if settings.method == "full" else "query-adapter",
-        model=str(trained.output),
-    )
+    trained = run_finetune(settings, corpus, base=cached_base_embedder(config), console=console, **finetune_inputs(config))
+    candidate = trained_embedder(settings, trained.output)
+    name = candidate.name
     evaluated = config.model_copy(update={"embedders": (*config.embedders, candidate)})
     return run_eval(
-        evaluated, output=output, console=console, allow_leakage=allow_leakage, extras=training_extras(name, trained.record),
+        evaluated, output=output, console=console, allow_leakage=allow_leakage, training={name: training_facts(trained.record)},
         wait=wait,
     )
 
@@ -55,26 +49,7 @@ def finetune_inputs(config: RunConfig) -> dict[str, Any]:
     general = []
     if settings.forgetting is not None:
         for d in config.datasets:
-            corpus = load_corpus(d.path, format=d.format, query_type_field=d.query_type_field)
+            corpus = load_section(d)
             general.append(GeneralSet(d.name, corpus, d.split))
     return {"cache_dir": Path(config.cache.path), "general": general, "max_drop": config.policy.max_drop}
 
-
-def training_extras(name: str, record: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a fine-tune record the report shows: curves, training set, leakage, flags."""
-    curves = record.get("curves", {})
-    return {
-        "training_curves": {name: [{k: p[k] for k in ("epoch", "train", "dev")} for p in curves.get("points", [])]},
-        "training": {
-            name: {
-                "recipe": record.get("recipe_fingerprint"),
-                "training_set": record.get("training_set", {}),
-                "leakage": record.get("leakage", {}),
-                "flags": curves.get("flags", []),
-                "seconds": record.get("seconds"),
-                "base_fingerprint": record.get("base_fingerprint"),
-                "fingerprint": record.get("fingerprint"),
-                "forgetting": record.get("forgetting"),
-            }
-        },
-    }

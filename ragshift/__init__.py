@@ -16,6 +16,8 @@ from ragshift.harness import __version__  # noqa: E402,F401  (one version, kept 
 _PUBLIC = {
     "RagshiftRetriever": "ragshift.adapters.llamaindex.retriever",
     "run_eval": "ragshift.harness.run",
+    "evaluate": "ragshift.harness.evaluate",
+    "RunCard": "ragshift.harness.runcard",
     "load_config": "ragshift.harness.config",
     "load_corpus": "ragshift.harness.corpus",
     "compare_rows": "ragshift.harness.compare",

@@ -1,4 +1,5 @@
-"""Build an Embedder from a kind name and options (what config files and the CLI hand over)."""
+"""Build an Embedder from a kind name and options (what config files and the CLI hand over); the kinds,
+their options and their adapters are declared once in ``ragshift.harness.kinds``."""
 
 from __future__ import annotations
 
@@ -7,55 +8,17 @@ import inspect
 from typing import Any, Callable
 
 from ragshift.harness.errors import ConfigError
+from ragshift.harness.kinds import EMBEDDER_KINDS
 from ragshift.harness.protocols import Embedder
 
-def _sentence_transformers() -> Callable[..., Embedder]:
-    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder
-
-
-def _openai() -> Callable[..., Embedder]:
-    from ragshift.adapters.embedders.openai_compat import OpenAICompatibleEmbedder
-
-    return OpenAICompatibleEmbedder
-
-
-def _keyword() -> Callable[..., Embedder]:
-    from ragshift.harness.testing.embedders import KeywordEmbedder
-
-    return KeywordEmbedder
-
-
-def _llamaindex() -> Callable[..., Embedder]:
-    return build_llamaindex
-
-
-def _query_adapter() -> Callable[..., Embedder]:
-    from ragshift.adapters.training.query_adapter import build_query_adapter
-
-    return build_query_adapter
-
-
-def _onnx() -> Callable[..., Embedder]:
-    from ragshift.adapters.embedders.onnx import OnnxEmbedder
-
-    return OnnxEmbedder
-def _degraded() -> Callable[..., Embedder]:
-    from ragshift.harness.testing.degraded import NoisyEmbedder
-
-    return NoisyEmbedder
-
-
-BUILDERS: dict[str, Callable[[], Callable[..., Embedder]]] = {
-    "sentence-transformers": _sentence_transformers,
-    "openai": _openai,
-    "llamaindex": _llamaindex,
-    "keyword": _keyword,
-    "degraded": _degraded,
-    "query-adapter": _query_adapter,
-    "onnx": _onnx,
-}
+def builder(kind: str) -> Callable[..., Embedder]:
+    """The adapter class or function that builds ``kind`` (``ragshift.harness.kinds`` names it; imported now)."""
+    spec = EMBEDDER_KINDS.get(kind)
+    if spec is None or spec.builder is None:
+        buildable = [name for name, k in EMBEDDER_KINDS.items() if k.builder is not None]
+        raise ConfigError(f"unknown embedder kind {kind!r}; valid kinds: {', '.join(buildable)}")
+    module_name, _, attr = spec.builder.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
 
 
 def build_embedder(kind: str, **options: Any) -> Embedder:
@@ -63,11 +26,9 @@ def build_embedder(kind: str, **options: Any) -> Embedder:
 
     Unknown kinds and unknown or missing options raise ``ConfigError`` naming the valid ones.
     """
-    if kind not in BUILDERS:
-        raise ConfigError(f"unknown embedder kind {kind!r}; valid kinds: {', '.join(BUILDERS)}")
-    builder = BUILDERS[kind]()
-    _check_options(kind, builder, options)
-    return builder(**options)
+    build = builder(kind)
+    _check_options(kind, build, options)
+    return build(**options)
 
 
 def build_llamaindex(*, class_path: str, query_prompt: str = "", document_prompt: str = "", **kwargs: Any) -> Embedder:

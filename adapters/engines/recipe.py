@@ -18,10 +18,10 @@ class EmbedderRecipe:
 
     def build(self, *, device: str | None = None) -> Embedder:
         """A fresh, uncached instance; ``device`` ("cuda", "cpu") where the adapter takes one."""
-        from ragshift.adapters.embedders.factory import BUILDERS, build_embedder
+        from ragshift.adapters.embedders.factory import build_embedder, builder
         from ragshift.harness.embedders import build_adapter
 
         spec = self.config.embedder(self.name)
-        if device is None or "device" not in inspect.signature(BUILDERS[spec.kind]()).parameters:
+        if device is None or spec.kind == "bridged" or "device" not in inspect.signature(builder(spec.kind)).parameters:
             return build_adapter(self.config, spec)
         return build_embedder(spec.kind, **spec.adapter_options(), device=device)

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ragshift.harness.errors import ConfigError
+from ragshift.harness.kinds import GENERATOR_KINDS
 from ragshift.harness.protocols import Generator
-
-KINDS = ("smollm2", "openai", "llamaindex")
 
 
 def build_generator(kind: str, *, cache_dir: str | Path | None = None, **options: Any) -> Generator:
@@ -24,7 +23,7 @@ def build_generator(kind: str, *, cache_dir: str | Path | None = None, **options
         return openai_compatible(**options)
     if kind == "llamaindex":
         return build_llamaindex(**options)
-    raise ConfigError(f"unknown generator kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    raise ConfigError(f"unknown generator kind {kind!r}; valid kinds: {', '.join(GENERATOR_KINDS)}")
 
 
 def build_llamaindex(*, class_path: str, **kwargs: Any) -> Generator:

@@ -10,16 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ragshift.harness.answers.metrics import DEFAULT_METRICS, MENU, parse_answer_metrics
 from ragshift.harness.answers.prompt import PromptTemplate
 from ragshift.harness.errors import ConfigError
+from ragshift.harness.kinds import GENERATOR_KINDS
 from ragshift.harness.sections import ClassPath
 
 
-GENERATOR_OPTIONS = {
-    "smollm2": ("max_new_tokens", "prompt_template"),
-    "openai": ("base_url", "model", "api_key_env", "max_new_tokens", "temperature", "timeout", "max_retries", "prompt_template"),
-    "llamaindex": ("class_path", "prompt_template"),
-}
-"""The keys each generator kind uses besides ``kind``; setting any other is an error."""
-_REQUIRED = {"openai": ("base_url", "model"), "llamaindex": ("class_path",)}
+GeneratorKindName = Literal[tuple(GENERATOR_KINDS)]  # type: ignore[valid-type]
 
 
 class _Section(BaseModel):
@@ -35,7 +30,7 @@ class GeneratorConfig(_Section):
     chat endpoint (vLLM, Ollama, llama.cpp server, a hosted API). ``llamaindex``: any LlamaIndex LLM,
     built by the ``"module:attr"`` factory in ``class_path``."""
 
-    kind: Literal["smollm2", "openai", "llamaindex"] = "smollm2"
+    kind: GeneratorKindName = "smollm2"
     base_url: str | None = None
     model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
@@ -48,19 +43,19 @@ class GeneratorConfig(_Section):
 
     @model_validator(mode="after")
     def _keys_fit_kind(self) -> GeneratorConfig:
-        usable = GENERATOR_OPTIONS[self.kind]
+        usable = GENERATOR_KINDS[self.kind].options
         defaults = type(self).model_fields
         stray = sorted(k for k in self.model_fields_set - {"kind", *usable} if getattr(self, k) != defaults[k].default)
         if stray:
             raise ValueError(f"{', '.join(map(repr, stray))} not used by kind = \"{self.kind}\"; it uses: {', '.join(usable)}")
-        missing = [key for key in _REQUIRED.get(self.kind, ()) if not getattr(self, key)]
+        missing = [key for key in GENERATOR_KINDS[self.kind].required if not getattr(self, key)]
         if missing:
             raise ValueError(f'kind = "{self.kind}" needs {", ".join(missing)}')
         return self
 
     def adapter_options(self) -> dict[str, Any]:
         """Keyword options for ``ragshift.adapters.generators.factory.build_generator(kind, ...)`` (key read from env now)."""
-        options = {key: getattr(self, key) for key in GENERATOR_OPTIONS[self.kind] if key != "prompt_template"}
+        options = {key: getattr(self, key) for key in GENERATOR_KINDS[self.kind].options if key != "prompt_template"}
         if "api_key_env" in options:
             options["api_key"] = _api_key(options.pop("api_key_env"))
         return options

@@ -259,7 +259,7 @@ def bridge_cost(candidate: str, run_card: Mapping[str, Any], cost: Mapping[str, 
 
 
 def with_bridge_cost(spend: Any, run_card: Mapping[str, Any], cost: Mapping[str, Mapping[str, Any]]) -> Any:
-    """A ``ragshift.harness.worth.Spend`` with the bridge's cost instead of a re-embed, when its candidate is a bridge."""
+    """A ``ragshift.harness.report.worth.Spend`` with the bridge's cost instead of a re-embed, when its candidate is a bridge."""
     found = bridge_cost(spend.candidate, run_card, cost, documents=spend.documents)
     if found is None:
         return spend

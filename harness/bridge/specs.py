@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from ragshift.harness.config import KIND_OPTIONS, EmbedderConfig, RunConfig
+from ragshift.harness.config import EmbedderConfig, RunConfig
+from ragshift.harness.kinds import DEGRADED, EMBEDDER_KINDS
 from ragshift.harness.errors import ConfigError
 
 NOT_BRIDGEABLE = ("bridged",)
@@ -21,9 +22,9 @@ def record_spec(config: RunConfig, name: str) -> dict[str, Any]:
     spec = config.embedder(name)
     if spec.kind in NOT_BRIDGEABLE:
         raise ConfigError(f"embedder {name!r} is itself bridged: bridge from and to plain embedders")
-    if spec.kind == "degraded":
-        return {"name": spec.name, "kind": "degraded", "noise": spec.noise, "of": record_spec(config, spec.of or "")}
-    return {"name": spec.name, "kind": spec.kind, **{k: _plain(getattr(spec, k)) for k in KIND_OPTIONS[spec.kind]}}
+    if spec.kind == DEGRADED:
+        return {"name": spec.name, "kind": DEGRADED, "noise": spec.noise, "of": record_spec(config, spec.of or "")}
+    return {"name": spec.name, "kind": spec.kind, **{k: _plain(getattr(spec, k)) for k in EMBEDDER_KINDS[spec.kind].options}}
 
 
 def _plain(value: Any) -> Any:

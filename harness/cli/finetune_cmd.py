@@ -22,17 +22,17 @@ def finetune_command(
     from ragshift.harness.cli.common import console, fail_on_user_error
 
     with fail_on_user_error():
-        from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
         from ragshift.harness.cli.common import load_checked
         from ragshift.harness.corpus import load_section
-        from ragshift.harness.finetune.run import base_embedder, run_finetune
+        from ragshift.harness.finetune.run import run_finetune
+        from ragshift.harness.systems import cached_base_embedder
         from ragshift.harness.workflow import finetune_inputs
 
         cfg = load_checked(config, output=output, finetune=True)
         updates = {**({"leakage": "allow"} if allow_leakage else {}), **({"resume": False} if fresh else {})}
         settings = cfg.require_finetune().model_copy(update=updates)
         corpus = load_section(cfg.corpus)
-        base = CachedEmbedder(base_embedder(settings), EmbeddingCache(Path(cfg.cache.path) / "embeddings.sqlite"))
+        base = cached_base_embedder(cfg)
         inputs = finetune_inputs(cfg)
         result = run_finetune(settings, corpus, base=base, output=output, console=console(), **inputs)
     from ragshift.harness.finetune.distributed import is_main

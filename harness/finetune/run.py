@@ -54,13 +54,6 @@ class FinetuneResult:
         return self.record["curves"]
 
 
-def base_embedder(cfg: FinetuneConfig) -> Embedder:
-    """The base model as an Embedder, with the settings a query adapter will be loaded with."""
-    from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder(cfg.base_model, max_length=cfg.max_seq_length)
-
-
 def run_finetune(
     cfg: FinetuneConfig,
     corpus: Corpus,
@@ -82,8 +75,11 @@ def run_finetune(
     ``transformers.TrainerCallback`` objects. ``cache_dir`` holds generated pseudo-queries (default:
     beside ``output``); ``general`` are the ``[[datasets]]`` sets the forgetting budget protects, and
     ``max_drop`` its default budget (``[policy] max_drop``). ``teacher`` / ``generator`` default to
-    the ones ``[finetune.teacher]`` / ``[finetune.sources.generated]`` describe.
+    the ones ``[finetune.teacher]`` / ``[finetune.sources.generated]`` describe (built, like the default
+    base, by the composition root ``ragshift.harness.systems``).
     """
+    from ragshift.harness import systems
+
     console = console if console is not None and is_main() else Console(quiet=True)
     output = Path(output or cfg.output)
     stages.enter(f"preparing the fine-tune of {cfg.base_model} (leakage check, hard negatives)",
@@ -101,12 +97,12 @@ def run_finetune(
         f"fine-tune [bold]{cfg.method}[/] of {cfg.base_model}: {len(train)} train / {len(dev)} dev queries "
         f"(split {cfg.train_split!r}); leakage vs {cfg.eval_split!r}: {leakage.describe().splitlines()[0]}"
     )
-    base = base or base_embedder(cfg)
+    base = base or systems.base_embedder(cfg)
     sources = cfg.effective_sources()
     if teacher is None and cfg.teacher is not None:
-        teacher = _build_teacher(cfg)
+        teacher = systems.build_teacher(cfg.teacher)
     if generator is None and sources is not None and sources.generated is not None:
-        generator = _build_generator(sources, cache_dir or output.parent)
+        generator = systems.build_generator(sources.generated.generator, cache_dir or output.parent)
     if cfg.forgetting is not None:
         max_drop = cfg.forgetting.max_drop if cfg.forgetting.max_drop is not None else max_drop
     ddp = {"world_size": world_size()} if world_size() > 1 else {}  # several processes: another effective batch
@@ -305,20 +301,6 @@ def _training_set(
         duplicate_documents=cfg.duplicate_documents,
         positive_texts=pseudo.positive_texts,
     )
-
-
-def _build_teacher(cfg: FinetuneConfig) -> Any:
-    from ragshift.adapters.training.teacher import build_teacher
-
-    return build_teacher(cfg.teacher)
-
-
-def _build_generator(sources: Any, cache_dir: Path) -> Generator:
-    from ragshift.adapters.generators.factory import build_generator
-
-    spec = sources.generated.generator
-    options = spec.adapter_options()
-    return build_generator(spec.kind, **({"cache_dir": Path(cache_dir) / "models"} if spec.kind == "smollm2" else {}), **options)
 
 
 def _parts(

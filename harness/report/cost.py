@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from ragshift.harness.numbers import fmt_duration, is_finite
-from ragshift.harness.worth import Spend, WorthIt
+from ragshift.harness.report.worth import Spend, WorthIt
 
 ICON = {"ok": "✅", "not ok": "❌", "unknown": "❔"}
 PILL = {"ok": "pass", "not ok": "fail", "unknown": "info"}
@@ -96,7 +96,7 @@ def cost_table(cost: Mapping[str, Mapping[str, Any]], systems: Sequence[str], *,
         row("parameters", lambda f: fmt_bytes_mb(_get(f, "memory", "parameter_bytes"))),
     ]
     if documents:
-        from ragshift.harness.worth import reembed_seconds
+        from ragshift.harness.report.worth import reembed_seconds
 
         def estimate(f: Mapping[str, Any]) -> str:
             docs, chunks = _get(f, "corpus", "documents"), _get(f, "corpus", "chunks")

@@ -13,7 +13,8 @@ from ragshift.harness.decision import DecisionTable, decision_table
 from ragshift.harness.report.answers import AnswerQuality, answer_quality
 from ragshift.harness.report.summary import SystemSummary, metric_labels, primary_metric, summarize
 from ragshift.harness.types import Row
-from ragshift.harness.worth import WorthIt, rows_per_system, worth_it
+from ragshift.harness.runcard import RunCard
+from ragshift.harness.report.worth import WorthIt, rows_per_system, worth_it
 
 TrainingCurves = Mapping[str, Sequence[Mapping[str, float | None]]]
 """``{system: [{"epoch": 1, "train": 0.9, "dev": 0.7}, ...]}``."""
@@ -111,7 +112,7 @@ def build_report(
     run_id = str(card.get("run_id", "unsaved-run"))
     cost = {str(k): v for k, v in (card.get("cost") or {}).items() if isinstance(v, Mapping)}
     worth = (
-        worth_it(comparison, primary=primary, cost=cost, run_card=card, rows_per_system=rows_per_system(rows))
+        worth_it(comparison, primary=primary, cost=cost, run_card=RunCard.from_json(card), rows_per_system=rows_per_system(rows))
         if comparison is not None and cost and primary else None
     )
     return Report(

@@ -48,13 +48,18 @@ def write_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def write_report(out_dir: Path | str, report: Report, *, include_rows: bool = False) -> dict[str, Path]:
-    """Render all three outputs first, then write them; returns ``{"html"|"markdown"|"json": path}``."""
-    out = Path(out_dir)
-    texts = {
+def render_report(report: Report, *, include_rows: bool = False) -> dict[str, tuple[str, str]]:
+    """All three outputs as ``{"html"|"markdown"|"json": (file name, text)}``."""
+    return {
         "html": (HTML, render_html(report)),
         "markdown": (MARKDOWN, render_markdown(report)),
         "json": (JSON, json.dumps(_json_safe(to_json(report, include_rows=include_rows)), indent=2,
                                   ensure_ascii=False, default=str, allow_nan=False) + "\n"),
     }
+
+
+def write_report(out_dir: Path | str, report: Report, *, include_rows: bool = False) -> dict[str, Path]:
+    """Render all three outputs first, then write them; returns ``{"html"|"markdown"|"json": path}``."""
+    out = Path(out_dir)
+    texts = render_report(report, include_rows=include_rows)
     return {kind: write_atomic(out / name, text) for kind, (name, text) in texts.items()}

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ragshift.harness.config import EmbedderConfig, RunConfig
 from ragshift.harness.errors import ConfigError
 from ragshift.harness.fingerprint import stable_hash
 from ragshift.harness.protocols import EMBEDDER_TAG, VectorStore
 from ragshift.harness.recorded_model import spec_of
+from ragshift.harness.runcard import RollbackFacts
 
 ROLE, CORPUS, CHUNKER = "ragshift:role", "ragshift:corpus_name", "ragshift:chunker"
 COMPLETE, CHUNKS, CORPUS_FP, INDEXED_AT = "ragshift:complete", "ragshift:chunks", "ragshift:corpus_fp", "ragshift:indexed_at"
@@ -62,6 +63,19 @@ def list_collections(store: VectorStore) -> list[CollectionInfo]:
 def config_spec(config: RunConfig, name: str | None) -> EmbedderConfig:
     """The ``[[embedders]]`` entry named ``name`` (default: the last one, usually the candidate)."""
     return config.embedder(name) if name else config.embedders[-1]
+
+
+def rollback_facts(
+    config: RunConfig, collection: str | None, collections: Callable[[], set[str]] | None, *,
+    store: VectorStore, fingerprint: str,
+) -> RollbackFacts:
+    """Run-card ``rollback``: the baseline's collection, whether the store holds it at the end of the run
+    (``collections`` lists the store's collections; None leaves ``present`` unknown) and, when the store
+    has aliases, what the first one serves (``alias_facts`` of the baseline's ``fingerprint``)."""
+    present = collection in collections() if collection and collections is not None else None
+    server = getattr(config.store, "server_url", None)  # newer configs name a server by url
+    where = server or (f"{config.store.host}:{config.store.port or 8000}" if config.store.host else str(config.store.path))
+    return RollbackFacts(config.baseline, collection, where, present, **alias_facts(store, fingerprint))
 
 
 def alias_facts(store: VectorStore, baseline_fingerprint: str) -> dict[str, Any]:

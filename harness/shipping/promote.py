@@ -24,7 +24,7 @@ from ragshift.harness.recorded_model import spec_of
 from ragshift.harness.retrieval import IndexRetriever
 from ragshift.harness.shipping import collections as col
 from ragshift.harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
-from ragshift.harness.systems import build_adapter, build_chunker, load_embedder, open_store
+from ragshift.harness.systems import build_chunker, cached_embedder, load_embedder, open_store
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,10 @@ def _sample_check(
 
 def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
     """The embedder recorded in a serving collection, checked against its fingerprint."""
-    from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
     from ragshift.harness.errors import FingerprintMismatch
 
     spec = spec_of(index.tags)
-    cache = EmbeddingCache(config.cache.path / "embeddings.sqlite")
-    embedder = CachedEmbedder(build_adapter(config, spec, cache), cache)
+    embedder = cached_embedder(config, spec)
     if document_fingerprint(embedder) != index.embedder_fingerprint:
         raise FingerprintMismatch(
             f"collection {index.name} records embedder {spec.name!r}, but that config now gives fingerprint "
@@ -158,11 +156,10 @@ def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
 
 
 def _rows(config: RunConfig, system: str, index: StoredIndex, embedder: Any, dataset: Any, queries: list) -> list:
-    from ragshift.harness.metrics.rows import rows_from_hits
+    from ragshift.harness.evaluate import evaluate
 
     retriever = IndexRetriever(index, embedder, fanout=config.store.fanout)
-    hits = retriever.retrieve(queries, k=config.metrics.depth)
-    return rows_from_hits(system, queries, hits, dataset.corpus.qrels, config.metrics.specs)
+    return evaluate(system, retriever, queries, dataset.corpus.qrels, config.metrics.specs, depth=config.metrics.depth).rows
 
 
 def rollback(config: RunConfig, *, alias: str = "production", wait: float = 0.0) -> Alias:

@@ -42,9 +42,8 @@ def run_reindex(
 
     ``engine`` ("local" | "ray") and ``batch_size`` override the config's ``[engine]`` section.
     """
-    from ragshift.adapters.engines.factory import build_engine
     from ragshift.harness.corpus import load_section
-    from ragshift.harness.systems import build_chunker, load_embedder, open_store
+    from ragshift.harness.systems import build_chunker, embedding_engine, load_embedder, open_store
 
     console = console or Console(quiet=True)
     if engine is not None:
@@ -67,16 +66,16 @@ def run_reindex(
         index.update_tags({MODEL: model_tag(spec), col.COMPLETE: False})
         console.print(f"reindex [bold]{escape(name)}[/] with {escape(spec.name)} (fingerprint {fingerprint}): {len(chunks)} chunks")
         stages.enter(f"reindex of {name}", f"every batch written to {name} so far (not marked complete); rerun `ragshift reindex` to continue")
-        embedding_engine = build_engine(config, spec, embedder, console=console)
+        engine_used = embedding_engine(config, spec, embedder, console=console)
         stats = reindex(
             chunks, embedder, index, batch_size=batch_size or config.engine.batch_size, console=console,
-            after_batch=lambda _: renew(), engine=embedding_engine,
+            after_batch=lambda _: renew(), engine=engine_used,
         )
         tags = {col.COMPLETE: True, col.CHUNKS: len(chunks), col.CORPUS_FP: corpus.documents_fingerprint, col.INDEXED_AT: now()}
         if stats.chunks_per_second and not stats.from_cache:  # a model throughput, not cache reads
             tags[col.RATE] = stats.chunks_per_second
         index.update_tags(tags)
-    where = embedding_engine.describe()
+    where = engine_used.describe()
     if where != {"engine": "local", "processes": 1} and stats.embedded > (stats.from_cache or 0):
         console.print(f"engine {where['engine']}: " + ", ".join(f"{k}={v}" for k, v in where.items() if k != "engine"))
     console.print(f"[bold green]done[/]: {stats.describe()}")

@@ -15,7 +15,7 @@ from ragshift.harness import stages
 from ragshift.harness.config import EmbedderConfig, RunConfig
 from ragshift.harness.errors import ConfigError
 from ragshift.harness.fingerprint import files_hash, stable_hash
-from ragshift.harness.rundir import RUN_CARD, SUMMARY, StagedRun
+from ragshift.harness.rundir import SUMMARY, publish_run
 from ragshift.harness.shipping.querylog import QueryLog, load_query_log
 from ragshift.harness.shipping.replay import ShadowResult, run_shadow
 from ragshift.harness.shipping.shadow import DEFAULT_P
@@ -78,12 +78,12 @@ def trained_candidate(config: RunConfig) -> EmbedderConfig | None:
     """The model the config's ``[finetune]`` section trained, as ``ragshift run`` evaluates it; None
     when there is no such section or its output folder holds no finished model."""
     from ragshift.harness.finetune.card import RECORD
+    from ragshift.harness.systems import trained_embedder
 
     settings = config.finetune
     if settings is None or not (Path(settings.output) / RECORD).is_file():
         return None
-    kind = "sentence-transformers" if settings.method == "full" else "query-adapter"
-    return EmbedderConfig(name=Path(settings.output).name, kind=kind, model=str(settings.output))
+    return trained_embedder(settings)
 
 
 def served_system(config: RunConfig, alias: str, console: Console) -> tuple[EmbedderConfig, Any]:
@@ -135,7 +135,7 @@ def shadow_from_config(
     from ragshift.harness.corpus import load_section
     from ragshift.harness.progress import progress_bar
     from ragshift.harness.report.shadow import render_shadow_html
-    from ragshift.harness.run import versions
+    from ragshift.harness.runcard import versions
     from ragshift.harness.systems import build_system, load_embedder
 
     console = console or Console(quiet=True)
@@ -200,14 +200,6 @@ def shadow_from_config(
         "timings": {"replay_s": replay_s, **{f"{n}.index_s": s.timings.get("index") for n, s in systems.items()}},
     }
     html = render_shadow_html(result, run_id=run_id, documents=corpus.documents, details=details)
-    staged = StagedRun(output or config.run.output, run_id)
-    try:
-        staged.write_rows(result.rows)
-        staged.write_json(SUMMARY, result.summary)
-        staged.write_json(RUN_CARD, details)
-        (staged.path / REPORT).write_text(html, encoding="utf-8")
-        final = staged.publish()
-    except BaseException:
-        staged.discard()
-        raise
+    final = publish_run(output or config.run.output, run_id, rows=result.rows, card=details,
+                        data={SUMMARY: result.summary}, texts={REPORT: html})
     return ShadowRun(run_id, final, result, log)

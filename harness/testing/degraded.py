@@ -1,6 +1,6 @@
 """A deliberately degraded embedder: another embedder's vectors plus deterministic noise.
 
-Regression suites use it to prove their gates catch a worse vector space (``kind = "degraded"``).
+Regression suites use it to prove their gates catch a worse vector space (``kind = "testing.degraded"``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class NoisyEmbedder:
 
     def describe(self) -> Mapping[str, Any]:
         return {
-            "kind": "degraded",
+            "kind": "testing.degraded",
             "noise": self.noise,
             "seed": self.seed,
             "of": dict(self.inner.describe()),

@@ -61,7 +61,7 @@ class KeywordEmbedder:
         return stable_hash({"embedder": "keyword", **self._settings()})
 
     def describe(self) -> Mapping[str, Any]:
-        return {"kind": "keyword", "dimension": self.dimension, "fingerprint": self.fingerprint(), **self._settings()}
+        return {"kind": "testing.keyword", "dimension": self.dimension, "fingerprint": self.fingerprint(), **self._settings()}
 
     def _settings(self) -> dict[str, Any]:
         return {

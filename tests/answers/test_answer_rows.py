@@ -7,12 +7,13 @@ from dataclasses import replace
 import pytest
 
 from ragshift.harness.answers import (
-    AnswerCache, AnswersConfig, CachedGenerator, CachedJudge, answer_rows, build_answer_stage, failure_counts, merge_rows,
+    AnswerCache, AnswersConfig, CachedGenerator, CachedJudge, answer_rows, failure_counts, merge_rows,
 )
 from ragshift.harness.errors import RagshiftError
 from support.chat_server import MALFORMED
 from ragshift.harness.testing.generators import ExtractiveGenerator
 from ragshift.harness.testing.judges import OverlapJudge
+from ragshift.harness.systems import build_answer_stage
 from ragshift.harness.types import Row
 
 OFFLINE = ("ctx.id_recall", "answer.contains_gold", "answer.rouge_l")

@@ -61,12 +61,12 @@ path = "cache"
 path = "chroma"
 [[embedders]]
 name = "noisy"
-kind = "degraded"
+kind = "testing.degraded"
 of = "kw"
 noise = 0.6
 [[embedders]]
 name = "kw"
-kind = "keyword"
+kind = "testing.keyword"
 vocabulary = {json.dumps(VOCAB)}
 {extra_embedders}
 [metrics]

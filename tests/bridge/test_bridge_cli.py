@@ -22,8 +22,8 @@ def test_bridge_writes_the_folder_and_says_how_to_use_it(tmp_path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "bridge.json", "map.npz"]
     record = json.loads((folder / "bridge.json").read_text())
     assert (record["from"]["name"], record["to"]["name"]) == ("noisy", "kw")
-    assert record["from"]["spec"] == {"name": "noisy", "kind": "degraded", "noise": 0.6,
-                                      "of": {"name": "kw", "kind": "keyword", "vocabulary": VOCAB, "query_prompt": "",
+    assert record["from"]["spec"] == {"name": "noisy", "kind": "testing.degraded", "noise": 0.6,
+                                      "of": {"name": "kw", "kind": "testing.keyword", "vocabulary": VOCAB, "query_prompt": "",
                                              "document_prompt": "", "normalize": True}}
     assert record["document_fingerprint"] == record["from"]["document_fingerprint"]
     assert record["map"]["kind"] == "orthogonal" and record["map"]["options"] == {"kind": "orthogonal", "identity_weight": 0.01, "seed": 0}
@@ -49,7 +49,7 @@ def test_second_run_embeds_nothing_and_writes_the_same_map(tmp_path) -> None:
     assert second["fingerprint"] == first["fingerprint"] and second["sample"] == first["sample"]
 
 
-SMALL = f'[[embedders]]\nname = "small"\nkind = "keyword"\nvocabulary = {json.dumps(VOCAB[:12])}\n'
+SMALL = f'[[embedders]]\nname = "small"\nkind = "testing.keyword"\nvocabulary = {json.dumps(VOCAB[:12])}\n'
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 from ragshift.harness.bridge.share import BridgeTriple, bridge_cost, bridge_triples, gain_shares, share_of_gain, with_bridge_cost
 from ragshift.harness.types import Row
-from ragshift.harness.worth import spend
+from ragshift.harness.report.worth import spend
 
 NAMES = BridgeTriple("bridged", "old", "new")
 

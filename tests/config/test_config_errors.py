@@ -60,7 +60,7 @@ def test_unknown_section_lists_sections(write, minimal) -> None:
         ("[[embedders]]\nname = 'a'\n", "missing required section [corpus]"),
         ("[corpus]\npath = 'x'\n", "missing required section [[embedders]]"),
         ("[corpus]\nformat = 'beir'\n[[embedders]]\nname = 'a'\n", "[corpus] missing required key 'path'"),
-        ("[corpus]\npath = 'x'\n[[embedders]]\nkind = 'keyword'\n", "[[embedders]] #1 missing required key 'name'"),
+        ("[corpus]\npath = 'x'\n[[embedders]]\nkind = 'testing.keyword'\n", "[[embedders]] #1 missing required key 'name'"),
         ("embedders = []\n[corpus]\npath = 'x'\n", "[[embedders]]: at least one [[embedders]] table is needed"),
     ],
 )
@@ -113,10 +113,11 @@ def test_yaml_syntax_error_names_file_and_line(write) -> None:
         ("base_url = 'http://x'\nmax_length = 3\nclass_path = 'a:b'", "'base_url', 'class_path' not used by kind"),
         ("kind = 'openai'", 'kind = "openai" needs base_url'),
         ("kind = 'llamaindex'", 'kind = "llamaindex" needs class_path'),
-        ("kind = 'keyword'\nvocabulary = []", 'kind = "keyword" needs vocabulary'),
+        ("kind = 'testing.keyword'\nvocabulary = []", 'kind = "testing.keyword" needs vocabulary'),
         ("kind = 'llamaindex'\nclass_path = 'not a path'", "must look like \"package.module:attribute\""),
         ("name = 'has space'", "'has space' must start with a letter or digit"),
-        ("kind = 'bert'", "Input should be 'sentence-transformers', 'openai', 'llamaindex', 'keyword', 'degraded', 'query-adapter', 'onnx' or 'bridged'"),
+        ("kind = 'bert'", "Input should be 'sentence-transformers', 'openai', 'llamaindex', 'testing.keyword', 'testing.degraded', 'query-adapter', 'onnx' or 'bridged'"),
+        ("kind = 'keyword'\nvocabulary = ['a']", 'kind = "keyword" is now "testing.keyword" (a deterministic fake for tests)'),
         ("batch_size = 0", "batch_size: Input should be greater than or equal to 1"),
     ],
 )

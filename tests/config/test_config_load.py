@@ -66,7 +66,7 @@ class_path = "my_pkg.embed:make"
 
 [[embedders]]
 name = "fake"
-kind = "keyword"
+kind = "testing.keyword"
 vocabulary = ["alpha", "beta"]
 
 [store]
@@ -221,7 +221,7 @@ def test_example_configs_load() -> None:
 
 
 def test_adapter_options_fit_the_embedder_factory(write, minimal, monkeypatch) -> None:
-    from ragshift.adapters.embedders.factory import BUILDERS, build_embedder
+    from ragshift.adapters.embedders.factory import build_embedder, builder
 
     text = """[corpus]
 path = "data"
@@ -240,7 +240,7 @@ kind = "llamaindex"
 class_path = "pkg.mod:make"
 [[embedders]]
 name = "kw"
-kind = "keyword"
+kind = "testing.keyword"
 vocabulary = ["alpha", "beta"]
 """
     monkeypatch.setenv("RAGSHIFT_TEST_KEY", "secret")
@@ -251,6 +251,6 @@ vocabulary = ["alpha", "beta"]
     assert options["openai"]["api_key"] == "secret" and "api_key_env" not in options["openai"]
     assert options["llamaindex"] == {"class_path": "pkg.mod:make", "query_prompt": "", "document_prompt": ""}
     for kind, kwargs in options.items():
-        inspect.signature(BUILDERS[kind]()).bind(**kwargs)
-    keyword = build_embedder("keyword", **options["keyword"])
+        inspect.signature(builder(kind)).bind(**kwargs)
+    keyword = build_embedder("testing.keyword", **options["testing.keyword"])
     assert keyword.embed_queries(["alpha alpha beta"]).shape == (1, keyword.dimension)

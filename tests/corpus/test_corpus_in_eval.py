@@ -39,7 +39,7 @@ def write_config(tmp_path: Path, extra: str = "") -> Path:
     path = tmp_path / "kb.toml"
     path.write_text(
         f'[run]\nname = "kb"\noutput = "reports"\n[corpus]\npath = "kb"\n{extra}\n[chunking]\nstrategy = "none"\n'
-        f'[[embedders]]\nname = "keywords"\nkind = "keyword"\nvocabulary = {json.dumps(vocabulary)}\n'
+        f'[[embedders]]\nname = "keywords"\nkind = "testing.keyword"\nvocabulary = {json.dumps(vocabulary)}\n'
         '[metrics]\nnames = ["recall@3", "ndcg@3"]\n'
     )
     return path

@@ -18,12 +18,32 @@ def not_an_embedding():
 
 
 def test_unknown_kind_lists_valid_kinds():
-    with pytest.raises(ConfigError, match="sentence-transformers, openai, llamaindex, keyword"):
+    with pytest.raises(ConfigError, match="sentence-transformers, openai, llamaindex, testing.keyword"):
         build_embedder("word2vec")
 
 
+def test_every_kind_of_the_one_table_is_built_by_an_adapter_that_takes_its_options():
+    """``ragshift.harness.kinds`` declares each kind's config keys once; the adapter it names must accept
+    them (``api_key_env`` is handed over as the key itself, a degraded one's ``of`` as the built ``inner``)."""
+    import inspect
+
+    from ragshift.adapters.embedders.factory import builder
+    from ragshift.harness.kinds import EMBEDDER_KINDS
+
+    handed_as = {"api_key_env": "api_key", "of": "inner"}
+    for kind, spec in EMBEDDER_KINDS.items():
+        if spec.builder is None:
+            assert kind == "bridged"  # the composition root rebuilds a bridge from its folder
+            continue
+        params = inspect.signature(builder(kind)).parameters
+        open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        missing = [o for o in spec.options if handed_as.get(o, o) not in params and not open_ended]
+        assert not missing, f"kind {kind!r}: the adapter takes no {missing}"
+        assert set(spec.required) <= set(spec.options), kind
+
+
 def test_keyword_kind():
-    embedder = build_embedder("keyword", vocabulary=["alpha"], query_prompt="q ")
+    embedder = build_embedder("testing.keyword", vocabulary=["alpha"], query_prompt="q ")
     assert isinstance(embedder, KeywordEmbedder) and embedder.query_prompt == "q "
 
 

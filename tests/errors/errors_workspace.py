@@ -39,7 +39,7 @@ def config_text(corpus: str = "corpus", *, name: str = "good", extra: str = "") 
         f'[run]\nname = "{name}"\noutput = "reports"\n'
         f'[corpus]\npath = "{corpus}"\n'
         '[chunking]\nstrategy = "none"\n'
-        f'[[embedders]]\nname = "keywords"\nkind = "keyword"\nvocabulary = {json.dumps(VOCAB)}\n'
+        f'[[embedders]]\nname = "keywords"\nkind = "testing.keyword"\nvocabulary = {json.dumps(VOCAB)}\n'
         '[metrics]\nnames = ["ndcg@3", "recall@1", "mrr"]\n'
         '[cost]\nenabled = false\n'
         + extra

@@ -48,7 +48,7 @@ def test_a_config_file_name_becomes_a_safe_run_name(workspace: Workspace):
 
 
 def test_run_folder_and_reports_follow_the_umask(workspace: Workspace):
-    two = workspace.write("two.toml", config_text(extra='[[embedders]]\nname = "few"\nkind = "keyword"\nvocabulary = ["scanner"]\n'))
+    two = workspace.write("two.toml", config_text(extra='[[embedders]]\nname = "few"\nkind = "testing.keyword"\nvocabulary = ["scanner"]\n'))
     old = os.umask(0o022)
     try:
         assert invoke("eval", two).exit_code in (0, 1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ragshift.harness.finetune.card import render_card
 from ragshift.harness.report import build_report, render_html
 from ragshift.harness.testing.rows import synthetic_rows
-from ragshift.harness.workflow import training_extras
+from ragshift.harness.finetune.facts import training_facts
+from ragshift.harness.runcard import RunCard
 
 SYNTHETIC = {
     "chunks": 193, "chunks_held_out": 41, "chunks_sampled": 152, "pairs": 300,
@@ -33,7 +34,7 @@ RECORD = {
 
 def test_html_training_section_has_sources_and_alpha_curve() -> None:
     rows = synthetic_rows(30, {"baseline": 0.4, "tuned": 0.5})
-    html = render_html(build_report(rows, training_extras("tuned", RECORD)))
+    html = render_html(build_report(rows, RunCard("r", training={"tuned": training_facts(RECORD)}).training_json()))
     assert "Label-free pairs: 300 from 152 of 193 chunks (41 held out" in html
     assert "Forgetting budget (WiSE-FT): kept α = <strong>0.5</strong>" in html
     assert "rejected α 1.0" in html and "xquad 0.9400 → 0.9100" in html

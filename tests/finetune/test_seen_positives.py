@@ -6,7 +6,7 @@ import json
 
 from ragshift.harness.corpus.model import Corpus
 from ragshift.harness.finetune.leakage import QueryItem, seen_positives, write_manifest
-from ragshift.harness.run import mark_seen
+from ragshift.harness.finetune.facts import mark_seen
 from ragshift.harness.types import Document, Query, Row
 
 
@@ -49,8 +49,8 @@ def test_rows_are_marked_and_the_comparison_slices_by_it(tmp_path):
     assert {r.meta["train_positive"] for r in marked if r.qid == "q3"} == {"seen"}
     assert mark_seen(rows, None) is rows
     config = RunConfig.model_validate({
-        "corpus": {"path": str(tmp_path)}, "embedders": [{"name": "base", "kind": "keyword", "vocabulary": ["a"]},
-                                                         {"name": "tuned", "kind": "keyword", "vocabulary": ["b"]}],
+        "corpus": {"path": str(tmp_path)}, "embedders": [{"name": "base", "kind": "testing.keyword", "vocabulary": ["a"]},
+                                                         {"name": "tuned", "kind": "testing.keyword", "vocabulary": ["b"]}],
         "compare": {"n_resamples": 99, "auto_tags": False},
     })
     comparison = compare(config, marked, Console(quiet=True))

@@ -23,6 +23,9 @@ pytestmark = pytest.mark.slow
 
 
 def run(*command: str | Path, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``command`` as a user of the installed wheel would: without a ``PYTHONPATH`` that puts a
+    checkout's top-level ``adapters/`` folder (or its ``ragshift``) ahead of what is installed."""
+    kwargs.setdefault("env", {k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     done = subprocess.run([str(c) for c in command], capture_output=True, text=True, timeout=600, **kwargs)
     assert done.returncode == 0, f"{command}: {done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done
@@ -87,7 +90,7 @@ def test_smoke_eval_through_the_installed_command(installed: Path, tmp_path: Pat
     config = tmp_path / "smoke.toml"
     config.write_text(
         '[corpus]\npath = "kb"\n[chunking]\nstrategy = "none"\n[cost]\nenabled = false\n'
-        '[[embedders]]\nname = "keywords"\nkind = "keyword"\nvocabulary = ["password", "reset", "lunch", "noon"]\n'
+        '[[embedders]]\nname = "keywords"\nkind = "testing.keyword"\nvocabulary = ["password", "reset", "lunch", "noon"]\n'
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": ""}
     out = run(installed / "bin" / "ragshift", "eval", config, cwd=tmp_path, env=env)

@@ -55,11 +55,11 @@ path = "corpus"
 path = "cache"
 [[embedders]]
 name = "base"
-kind = "keyword"
+kind = "testing.keyword"
 vocabulary = ["reset", "password"]
 [[embedders]]
 name = "worse"
-kind = "degraded"
+kind = "testing.degraded"
 {worse}
 """
 
@@ -83,8 +83,8 @@ def test_degraded_kind_wraps_the_named_embedder_behind_the_cache(tmp_path):
     ("worse", "message"),
     [
         ('of = "nope"', r"'worse': of = 'nope' must name an embedder that is not degraded; choose from: base"),
-        ("noise = 0.5", 'kind = "degraded" needs of'),
-        ('of = "base"\nvocabulary = ["x"]', "'vocabulary' not used by kind = \"degraded\"; it uses: of, noise"),
+        ("noise = 0.5", 'kind = "testing.degraded" needs of'),
+        ('of = "base"\nvocabulary = ["x"]', "'vocabulary' not used by kind = \"testing.degraded\"; it uses: of, noise"),
         ('of = "base"\nnoise = -1', "noise"),
     ],
 )

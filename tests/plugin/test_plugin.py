@@ -15,7 +15,7 @@ N_DOCS = 20
 
 def write_suite(path: Path) -> Path:
     """Keyword baseline, ``same`` (noise 0) and ``worse`` (noise 3) degraded copies of it."""
-    degraded = [{"name": name, "kind": "degraded", "of": "baseline", "noise": noise} for name, noise in (("same", 0.0), ("worse", 3.0))]
+    degraded = [{"name": name, "kind": "testing.degraded", "of": "baseline", "noise": noise} for name, noise in (("same", 0.0), ("worse", 3.0))]
     return write_config(
         path,
         run={"name": "tiny"},

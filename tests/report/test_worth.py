@@ -10,7 +10,8 @@ from ragshift.harness.compare import compare_rows
 from ragshift.harness.report import build_report, render_html, render_markdown, to_json
 from ragshift.harness.report.cost import fmt_duration
 from ragshift.harness.testing.rows import synthetic_rows
-from ragshift.harness.worth import (
+from ragshift.harness.runcard import RunCard
+from ragshift.harness.report.worth import (
     NOT_OK,
     OK,
     UNKNOWN,
@@ -168,7 +169,7 @@ def test_rollback_ready(facts, state) -> None:
 
 def test_rollback_facts_fall_back_to_the_baselines_index() -> None:
     card = {"baseline": "b", "corpus": {"name": "kb"}, "systems": {"b": {"indexes": {"kb": {"collection": "rs-b"}}}}}
-    facts = RollbackFacts.from_run_card(card)
+    facts = RunCard.from_json(card).rollback_facts()
     assert (facts.collection, facts.present) == ("rs-b", None)  # named, but not looked up: unknown
     assert rollback_ready(facts).state == UNKNOWN
 

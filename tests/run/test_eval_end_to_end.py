@@ -140,3 +140,19 @@ def test_a_second_dataset_is_evaluated_next_to_the_domain_corpus(tiny: Path) -> 
     card = json.loads((run_dir / "run_card.json").read_text())
     assert [d["name"] for d in card["datasets"]] == ["corpus", "general"]
     assert set(card["systems"]["keywords"]["indexes"]) == {"corpus", "general"}
+
+
+def test_run_card_reads_back_as_the_typed_card_it_was_written_from(tmp_path: Path) -> None:
+    """run_card.json is ``RunCard.to_json()``: reading it back typed and writing it again changes nothing."""
+    from ragshift.harness.runcard import RunCard
+
+    config = write_config(tmp_path, write_corpus(tmp_path / "corpus"), second=True)
+    assert run_cli("eval", str(config)).exit_code == 0
+    card = json.loads((only_run_dir(tmp_path / "reports") / "run_card.json").read_text())
+    typed = RunCard.from_json(card)
+    assert json.loads(json.dumps(typed.to_json())) == card
+    assert (typed.corpus.name, typed.corpus.documents, typed.baseline) == ("corpus", 4, "keywords")
+    facts = typed.rollback_facts()
+    assert facts.collection == card["systems"]["keywords"]["indexes"]["corpus"]["collection"] and facts.present is True
+    partial = {"run_id": "x", "training_curves": {"m": [{"epoch": 1, "train": 0.5, "dev": 0.4}]}, "bridge": {"k": 1}}
+    assert {k: v for k, v in RunCard.from_json(partial).to_json().items() if v not in (None, [], {})} == partial

@@ -129,16 +129,17 @@ def test_shadow_replays_against_what_the_alias_serves(tmp_path, config, built):
 
 def test_eval_report_checklist_knows_the_alias(tmp_path, config, built):
     from ragshift.harness.run import run_eval
-    from ragshift.harness.worth import NOT_OK, OK, RollbackFacts, rollback_ready
+    from ragshift.harness.report.worth import NOT_OK, OK, rollback_ready
+    from ragshift.harness.runcard import RunCard
 
     promote(config, "fewer")  # production serves the baseline ("fewer" is the config's first embedder)
     card = run_eval(config, output=tmp_path / "r1").run_card
-    check = rollback_ready(RollbackFacts.from_run_card(card))
+    check = rollback_ready(RunCard.from_json(card).rollback_facts())
     assert check.state == OK and f"serves the baseline's '{built['fewer']}'" in check.reason
     promote(config, "keywords")
     card = run_eval(config, output=tmp_path / "r2").run_card
-    check = rollback_ready(RollbackFacts.from_run_card(card))
+    check = rollback_ready(RunCard.from_json(card).rollback_facts())
     assert check.state == OK and f"returns to the baseline's '{built['fewer']}'" in check.reason
     drop(config, built["fewer"], force=True)
     card = run_eval(config, output=tmp_path / "r3").run_card
-    assert rollback_ready(RollbackFacts.from_run_card(card)).state == NOT_OK
+    assert rollback_ready(RunCard.from_json(card).rollback_facts()).state == NOT_OK

@@ -33,14 +33,14 @@ path = "{tmp_path / 'chroma'}"
 path = "{tmp_path / 'cache'}"
 [[embedders]]
 name = "prod"
-kind = "keyword"
+kind = "testing.keyword"
 vocabulary = {json.dumps(WORDS)}
 """
     if second:
         text += f"""
 [[embedders]]
 name = "ft"
-kind = "keyword"
+kind = "testing.keyword"
 vocabulary = {json.dumps(WORDS[::2] + ["xr", "err", "owl"])}
 """
     path = tmp_path / "acme.toml"

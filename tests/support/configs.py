@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 def keyword_embedder(name: str, vocabulary: Sequence[str], **options: Any) -> dict[str, Any]:
     """An ``[[embedders]]`` entry of the deterministic keyword one-hot fake."""
-    return {"name": name, "kind": "keyword", "vocabulary": list(vocabulary), **options}
+    return {"name": name, "kind": "testing.keyword", "vocabulary": list(vocabulary), **options}
 
 
 def toml_config(**sections: Any) -> str:

@@ -60,5 +60,5 @@ def test_fingerprint_covers_embedder_documents_and_chunker(make_exact):
         DenseRetriever(inner, inner.embedder, documents="d", chunker="x"),
     ]
     assert len({base.fingerprint(), *(o.fingerprint() for o in others)}) == 4
-    assert base.describe()["embedder"]["kind"] == "keyword"
+    assert base.describe()["embedder"]["kind"] == "testing.keyword"
     assert stable_hash(base.fingerprint())  # a plain string

@@ -1,22 +1,24 @@
-"""Composition root of the answer stage: config → cached generator, offline scorer, cached judge."""
+"""The answer stage: a cached generator, the offline scorer and an optional cached judge, answering and
+scoring queries for any number of systems (built from ``[answers]`` by ``ragshift.harness.systems.build_answer_stage``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
-from ragshift.harness.answers.cache import AnswerCache, CachedGenerator, CachedJudge
+from ragshift.harness.answers.cache import CachedGenerator, CachedJudge
 from ragshift.harness.answers.config import AnswersConfig
-from ragshift.harness.answers.rows import answer_rows
+from ragshift.harness.answers.rows import answer_rows, failure_counts, merge_rows
 from ragshift.harness.corpus.model import Corpus
 from ragshift.harness.fingerprint import stable_hash
 from ragshift.harness.protocols import Judge
 from ragshift.harness.types import Hit, Query, Row
 
-CACHE_FILE = "answers.sqlite"
+if TYPE_CHECKING:
+    from ragshift.harness.datasets import Dataset
 
 
 @dataclass
@@ -73,22 +75,33 @@ class AnswerStage:
             },
         }
 
+    def add_answers(
+        self, scored: list[Row], system: str, ds: Dataset, hits: Mapping[str, Sequence[Hit]], console: Console
+    ) -> list[Row]:
+        """Retrieval rows with answer metrics added: the first ``max_queries`` queries are answered from
+        their retrieved chunks; the others keep retrieval metrics only."""
+        queries = ds.queries[: self.config.max_queries]
+        answered = self.rows(system, queries, hits, ds.corpus, console=console)
+        means = " · ".join(f"{m} {v:.3f}" if v is not None else f"{m} —" for m, v in answer_means(answered).items())
+        failed = failure_counts(answered).get(system, {})
+        console.print(f"answers [bold]{escape(system)}[/] on {escape(ds.name)} ({len(queries)} queries): {escape(means)}")
+        if failed:
+            listed = ", ".join(f"{m} {n}" for m, n in failed.items())
+            console.print(f"[yellow]failed judge verdicts[/] (scored None, not 0): {escape(listed)}")
+        return merge_rows(scored, answered)
 
-def build_answer_stage(config: AnswersConfig, *, cache_dir: str | Path) -> AnswerStage:
-    """Build the configured generator and scorers; answers and verdicts are cached in ``cache_dir``."""
-    from ragshift.adapters.generators.factory import build_generator
-    from ragshift.adapters.judges.ragas_offline import RagasOfflineScorer
+    def card_section(self, rows: Sequence[Row]) -> dict[str, Any]:
+        """Run-card ``answers``: generator, judge and prompt (with fingerprints), cache use, failed verdicts."""
+        return {
+            **self.describe(),
+            "prompt_template_fingerprint": self.config.generator.prompt_template.fingerprint(),
+            "max_queries": self.config.max_queries,
+            "failures": failure_counts(rows),
+        }
 
-    cache = AnswerCache(Path(cache_dir) / CACHE_FILE)
-    model_dir = Path(cache_dir) / "models"
-    generator = build_generator(
-        config.generator.kind,
-        **({"cache_dir": model_dir} if config.generator.kind == "smollm2" else {}),
-        **config.generator.adapter_options(),
-    )
-    judge = None
-    if config.judge is not None:
-        from ragshift.adapters.judges.ragas_llm import RagasLLMJudge
 
-        judge = CachedJudge(RagasLLMJudge(**config.judge.adapter_options()), cache, repeats=config.repeats)
-    return AnswerStage(config, CachedGenerator(generator, cache), RagasOfflineScorer(), judge)
+def answer_means(rows: Sequence[Row]) -> dict[str, float | None]:
+    """Mean of each answer metric over the rows that have a value (None where none has)."""
+    labels = dict.fromkeys(m for r in rows for m in r.metrics)
+    values = {m: [r.metrics[m] for r in rows if r.metrics.get(m) is not None] for m in labels}
+    return {m: (sum(v) / len(v) if v else None) for m, v in values.items()}

@@ -1,6 +1,6 @@
 """"Is it worth it?": the measured gain of a candidate set against the measured cost of switching to it.
 
-The gain is the comparison's primary-metric delta (with its CI and the policy verdict); the cost is
+It reads the typed run card (``ragshift.harness.runcard.RunCard``). The gain is the comparison's primary-metric delta (with its CI and the policy verdict); the cost is
 re-embedding the corpus at the candidate's measured throughput, plus the change in query latency
 and memory (``ragshift.harness.cost`` figures). A short checklist says whether the evidence can be trusted
 and whether the switch can be undone. Every check is a function of plain facts, so other sources
@@ -15,6 +15,7 @@ from typing import Any, Iterable, Literal, Mapping, Sequence
 from ragshift.harness.compare.model import ALL, Comparison
 from ragshift.harness.compare.stats import PairedResult
 from ragshift.harness.numbers import is_finite
+from ragshift.harness.runcard import RollbackFacts, RunCard
 
 State = Literal["ok", "not ok", "unknown"]
 OK: State = "ok"
@@ -107,38 +108,6 @@ def regressions_tested(comparison: Comparison | None) -> ChecklistItem:
         what = "deciding regression(s)" if verdict.value == "fail" else "deciding test(s) that cannot tell"
         return ChecklistItem(item, NOT_OK, f"tested ({scope}): verdict {verdict.value.upper()}, {n} {what}")
     return ChecklistItem(item, OK, f"tested ({scope}): verdict {verdict.value.upper()}")
-
-
-@dataclass(frozen=True)
-class RollbackFacts:
-    """What is known about going back to the baseline: its collection and whether it is still served.
-
-    ``present`` is whether the store held the collection when last looked (None: not looked).
-    ``alias`` / ``alias_target``: an alias registry's name and what it points to now, when one is used.
-    """
-
-    baseline: str | None
-    collection: str | None
-    store: str | None = None
-    present: bool | None = None
-    alias: str | None = None
-    alias_target: str | None = None
-    alias_baseline: str | None = None
-    """The baseline model's serving collection the alias points at or keeps for rollback (None: none)."""
-
-    @classmethod
-    def from_run_card(cls, card: Mapping[str, Any]) -> RollbackFacts:
-        facts = card.get("rollback") or {}
-        baseline = facts.get("baseline") or card.get("baseline")
-        collection = facts.get("collection")
-        if collection is None and baseline:
-            indexes = ((card.get("systems") or {}).get(baseline) or {}).get("indexes") or {}
-            primary = (card.get("corpus") or {}).get("name")
-            collection = (indexes.get(primary) or next(iter(indexes.values()), {})).get("collection")
-        return cls(
-            baseline, collection, facts.get("store"), facts.get("present"), facts.get("alias"), facts.get("alias_target"),
-            facts.get("alias_baseline"),
-        )
 
 
 def rollback_ready(facts: RollbackFacts) -> ChecklistItem:
@@ -284,7 +253,7 @@ def worth_it(
     *,
     primary: str,
     cost: Mapping[str, Mapping[str, Any]],
-    run_card: Mapping[str, Any],
+    run_card: RunCard,
     rows_per_system: Mapping[str, int],
     documents: int | None = None,
 ) -> WorthIt:
@@ -300,23 +269,23 @@ def worth_it(
                 pair.candidate, pair.baseline, pair.dataset, primary, t.stats, t.significant, t.verdict.value,
                 pair.verdict.value,
             ))
-    configured = _get(run_card, "config", "cost", "corpus_documents")
-    size = documents or configured or _get(run_card, "corpus", "documents") or 0
+    card = run_card
+    size = documents or card.corpus_documents or (card.corpus.documents if card.corpus else None) or 0
     from ragshift.harness.bridge.share import with_bridge_cost
 
-    spends = tuple(with_bridge_cost(spend(c, comparison.baseline, cost, documents=int(size)), run_card, cost) for c in comparison.candidates)
-    train = _get(run_card, "config", "finetune", "train_split")
+    as_json = card.to_json()
+    spends = tuple(with_bridge_cost(spend(c, comparison.baseline, cost, documents=int(size)), as_json, cost) for c in comparison.candidates)
     checklist = (
         baseline_measured(
             comparison.baseline, rows_per_system.get(comparison.baseline, 0),
             cost_measured=(comparison.baseline in cost) if cost else None,
         ),
         separate_eval_data(
-            eval_split=_get(run_card, "corpus", "split"), train_split=train,
-            leakage=run_card.get("leakage") or {}, candidates=comparison.candidates,
+            eval_split=card.corpus.split if card.corpus else None, train_split=card.train_split,
+            leakage=card.leakage, candidates=comparison.candidates,
         ),
         regressions_tested(comparison),
-        rollback_ready(RollbackFacts.from_run_card(run_card)),
+        rollback_ready(card.rollback_facts()),
     )
     return WorthIt(primary, comparison.settings.confidence_level, tuple(gains), spends, checklist)
 
