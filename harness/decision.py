@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from ragshift.harness.compare.model import ALL, Comparison
 from ragshift.harness.numbers import is_finite
+from ragshift.harness.runcard import RunCard
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,9 @@ class DecisionTable:
                 "recommendation": self.recommendation}
 
 
-def decision_table(comparison: Comparison, *, primary: str, run_card: Mapping[str, Any]) -> DecisionTable | None:
+def decision_table(comparison: Comparison, *, primary: str, run_card: RunCard) -> DecisionTable | None:
     """The table for ``primary``, or None when the comparison has no test of it."""
-    latency = run_card.get("query_latency") or {}
-    costs = run_card.get("index_cost") or {}
-    systems = run_card.get("systems") or {}
+    latency, costs, systems = run_card.query_latency, run_card.index_cost, run_card.systems
     rows = []
     for pair in comparison.pairs:
         t = pair.test(primary)
