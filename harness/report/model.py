@@ -127,7 +127,7 @@ def build_report(
         primary=primary,
         summaries=summarize(rows, metrics, primary, slice_fields=slice_fields, worst_n=worst_n),
         comparison=comparison,
-        training_curves=_normalise_curves(training_curves if training_curves is not None else card.get("training_curves")),
+        training_curves=_normalise_curves(training_curves if training_curves is not None else typed.training_curves),
         latency=dict(latency if latency is not None else card.get("latency") or _derived_latency(typed.timings, rows)),
         answers=answer_quality(rows, typed, comparison),
         cost=cost,
