@@ -120,6 +120,11 @@ class CompareSection(CompareSettings):
 
     baseline: str | None = None
 
+    @property
+    def settings(self) -> CompareSettings:
+        """The comparison settings alone (without ``baseline``)."""
+        return self.updated()
+
 
 class ChunkingSection(Section):
     strategy: Literal["sentence", "none"] = "sentence"

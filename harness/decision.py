@@ -8,11 +8,13 @@ builds beyond the baseline's index: re-embedding for another dense index, a BM25
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Mapping, Sequence
 
 from ragshift.harness.compare.model import ALL, Comparison
+from ragshift.harness.compare.stats import PairedResult
 from ragshift.harness.numbers import is_finite
+from ragshift.harness.runcard import RunCard
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,8 @@ class Decision:
     system: str
     kind: str
     dataset: str
-    delta: float
-    ci_low: float
-    ci_high: float
+    stats: PairedResult
+    """The primary metric's paired statistics over all queries of the dataset."""
     verdict: str
     wins: tuple[str, ...]
     """Query types where the candidate is significantly better on the primary metric."""
@@ -37,11 +38,26 @@ class Decision:
     index_cost: str
 
     @property
+    def delta(self) -> float:
+        return self.stats.delta
+
+    @property
+    def ci_low(self) -> float:
+        return self.stats.ci_low
+
+    @property
+    def ci_high(self) -> float:
+        return self.stats.ci_high
+
+    @property
     def latency_change_ms(self) -> float | None:
         return self.p50_ms - self.baseline_p50_ms if is_finite(self.p50_ms) and is_finite(self.baseline_p50_ms) else None
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "latency_change_ms": self.latency_change_ms}
+        """The row as it always was: the gain's ``delta`` and CI flat, not the whole statistics."""
+        rest = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("system", "kind", "dataset", "stats")}
+        return {"system": self.system, "kind": self.kind, "dataset": self.dataset, "delta": self.delta,
+                "ci_low": self.ci_low, "ci_high": self.ci_high, **rest, "latency_change_ms": self.latency_change_ms}
 
 
 @dataclass(frozen=True)
@@ -56,11 +72,9 @@ class DecisionTable:
                 "recommendation": self.recommendation}
 
 
-def decision_table(comparison: Comparison, *, primary: str, run_card: Mapping[str, Any]) -> DecisionTable | None:
+def decision_table(comparison: Comparison, *, primary: str, run_card: RunCard) -> DecisionTable | None:
     """The table for ``primary``, or None when the comparison has no test of it."""
-    latency = run_card.get("query_latency") or {}
-    costs = run_card.get("index_cost") or {}
-    systems = run_card.get("systems") or {}
+    latency, costs, systems = run_card.query_latency, run_card.index_cost, run_card.systems
     rows = []
     for pair in comparison.pairs:
         t = pair.test(primary)
@@ -76,7 +90,7 @@ def decision_table(comparison: Comparison, *, primary: str, run_card: Mapping[st
         cost = costs.get(pair.candidate) or {}
         rows.append(Decision(
             pair.candidate, str((systems.get(pair.candidate) or {}).get("kind", "dense")), pair.dataset,
-            t.stats.delta, t.stats.ci_low, t.stats.ci_high, pair.verdict.value, tuple(wins), tuple(losses),
+            t.stats, pair.verdict.value, tuple(wins), tuple(losses),
             lat.get("p50_ms"), lat.get("p95_ms"), base.get("p50_ms"),
             bool(cost.get("reindex")), str(cost.get("text") or "none beyond the baseline's index"),
         ))

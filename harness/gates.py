@@ -78,19 +78,28 @@ def gate_settings(**changes: object) -> CompareSettings:
     return CompareSettings(auto_tags=False).updated(**changes)
 
 
-def gate_policy(
-    *, max_drop: float, alpha: float, min_support: int, mode: Mode, base: RegressionPolicy | None = None
-) -> RegressionPolicy:
-    """One gate's policy: its own limits and mode (no per-metric rules); correction and power from ``base``."""
-    from pydantic import ValidationError
+@dataclass(frozen=True)
+class GateLimits:
+    """One gate's own rule: how far ``metric`` may drop, at which level, on slices of which size, in which
+    mode. The defaults are ``assert_not_worse``'s; per-metric policy rules never apply to a gate."""
 
-    from ragshift.harness.compare import RegressionPolicy
+    max_drop: float = 0.01
+    alpha: float = 0.05
+    min_support: int = 20
+    mode: Mode = "non-inferiority"
 
-    inherited = base.model_dump(include={"correction", "power"}) if base is not None else {}
-    try:
-        return RegressionPolicy(**inherited, max_drop=max_drop, alpha=alpha, min_slice_size=min_support, mode=mode)
-    except ValidationError as exc:
-        raise ConfigError(f"invalid gate arguments:\n{exc}") from None
+    def policy(self, base: RegressionPolicy | None = None) -> RegressionPolicy:
+        """The gate's policy: these limits and mode; correction and power from ``base``."""
+        from pydantic import ValidationError
+
+        from ragshift.harness.compare import RegressionPolicy
+
+        base = base or RegressionPolicy()
+        try:
+            return RegressionPolicy(correction=base.correction, power=base.power, max_drop=self.max_drop,
+                                    alpha=self.alpha, min_slice_size=self.min_support, mode=self.mode)
+        except ValidationError as exc:
+            raise ConfigError(f"invalid gate arguments:\n{exc}") from None
 
 
 def metric_rows(rows: Iterable[Row], systems: Sequence[str], metric: str) -> tuple[list[Row], int]:
@@ -127,15 +136,15 @@ def compare_metric(
 ) -> Comparison:
     """Candidate vs baseline on one metric, overall and per slice of each dataset.
 
-    ``policy`` defaults to ``gate_policy`` (non-inferiority, max_drop 0.01, alpha 0.05, min_support
-    20), ``settings`` to ``gate_settings()``.
+    ``policy`` defaults to ``GateLimits().policy()`` (non-inferiority, max_drop 0.01, alpha 0.05,
+    min_support 20), ``settings`` to ``gate_settings()``.
     """
     from ragshift.harness.compare import compare_rows
 
     paired, _ = metric_rows(rows, [baseline, candidate], metric)
     if not paired:
         raise ConfigError(f"{baseline!r} and {candidate!r} share no query with a value for {metric!r}")
-    policy = policy or gate_policy(max_drop=0.01, alpha=0.05, min_support=20, mode="non-inferiority")
+    policy = policy or GateLimits().policy()
     return compare_rows(paired, baseline=baseline, candidates=[candidate], policy=policy, settings=settings or gate_settings())
 
 
@@ -273,7 +282,7 @@ def assert_not_worse(
     """
     __tracebackhide__ = True
     rows = list(rows)
-    policy = gate_policy(max_drop=max_drop, alpha=alpha, min_support=min_support, mode=mode)
+    policy = GateLimits(max_drop, alpha, min_support, mode).policy()
     comparison = compare_metric(rows, baseline=baseline, candidate=candidate, metric=metric, policy=policy, settings=settings)
     _, left_out = metric_rows(rows, [baseline, candidate], metric)
     return require_not_worse(comparison, fail_on=fail_on, report=report, left_out=left_out)

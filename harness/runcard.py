@@ -175,6 +175,11 @@ class RunCard:
         """``[finetune] train_split`` of the run's config (None without ``[finetune]``)."""
         return (self.config.get("finetune") or {}).get("train_split")
 
+    @property
+    def training_curves(self) -> Mapping[str, Any]:
+        """``{system: [{epoch, train, dev}, ...]}`` of the trained systems (else a card's bare ``training_curves``)."""
+        return {name: t.curve for name, t in self.training.items()} or self.extras.get("training_curves") or {}
+
     def rollback_facts(self) -> RollbackFacts:
         """The rollback facts, the baseline's collection read from its index when the run recorded none."""
         facts = self.rollback or RollbackFacts(None, None)

@@ -19,9 +19,8 @@ from ragshift.harness.gates import (
     FailOn,
     ThresholdCheck,
     assert_at_least,
+    GateLimits,
     compare_metric,
-    gate_policy,
-    gate_settings,
     metric_rows,
     require_not_worse,
 )
@@ -104,19 +103,18 @@ class Suite:
         for name in (baseline, candidate):
             self.config.system(name)
         configured = self.config.policy
-        policy = gate_policy(
-            max_drop=configured.max_drop if max_drop is None else max_drop,
-            alpha=configured.alpha if alpha is None else alpha,
-            min_support=configured.min_slice_size if min_support is None else min_support,
-            mode=mode or (configured.mode if "mode" in configured.model_fields_set else "non-inferiority"),
-            base=configured,
+        limits = GateLimits(
+            configured.max_drop if max_drop is None else max_drop,
+            configured.alpha if alpha is None else alpha,
+            configured.min_slice_size if min_support is None else min_support,
+            mode or (configured.mode if "mode" in configured.model_fields_set else "non-inferiority"),
         )
-        section = self.config.compare
-        settings = gate_settings(**{
-            **section.model_dump(exclude={"baseline"}),
-            "slice_fields": tuple(section.slice_fields if slices is None else slices),
-            "auto_tags": section.auto_tags if auto_tags is None else auto_tags,
-        })
+        policy = limits.policy(base=configured)
+        section = self.config.compare.settings
+        settings = section.updated(
+            slice_fields=tuple(section.slice_fields if slices is None else slices),
+            auto_tags=section.auto_tags if auto_tags is None else auto_tags,
+        )
         rows = self.rows()
         comparison = compare_metric(rows, baseline=baseline, candidate=candidate, metric=metric, policy=policy, settings=settings)
         key = {"metric": metric, "policy": policy.model_dump(mode="json"), "settings": settings.model_dump(mode="json")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ragshift.adapters.training.teacher import build_teacher
 from ragshift.harness.finetune.negatives import NegativeCheck
 from ragshift.harness.finetune.options import Teacher
 from ragshift.harness.finetune.teacher import teacher_check
@@ -10,5 +9,8 @@ from ragshift.harness.finetune.teacher import teacher_check
 
 def cross_encoder_check(name: str) -> NegativeCheck:
     """A mining ``check`` that drops a candidate the cross-encoder scores as high as the weakest positive
-    (``hard_negatives.cross_encoder``; the same as a ``[finetune.teacher]`` with ``false_negatives``)."""
+    (``hard_negatives.cross_encoder``; the same as a ``[finetune.teacher]`` with ``false_negatives``).
+    The cross-encoder comes from the composition root, like every other teacher."""
+    from ragshift.harness.systems import build_teacher
+
     return teacher_check(build_teacher(Teacher(model=name)))

@@ -17,7 +17,7 @@ def compare_configured(config: RunConfig, rows: Sequence[Row], *, baseline: str 
     Rows marked by a ragshift-trained model's leakage check also slice by ``train_positive``, so the
     gains on documents the training never saw show apart.
     """
-    settings = config.compare.model_dump(exclude={"baseline"})
-    if any(TRAIN_POSITIVE in r.meta for r in rows) and TRAIN_POSITIVE not in settings["slice_fields"]:
-        settings["slice_fields"] = (*settings["slice_fields"], TRAIN_POSITIVE)  # gains on unseen documents only
-    return compare_rows(rows, baseline=baseline or config.baseline, policy=config.policy, **settings)
+    settings = config.compare.settings
+    if any(TRAIN_POSITIVE in r.meta for r in rows) and TRAIN_POSITIVE not in settings.slice_fields:
+        settings = settings.updated(slice_fields=(*settings.slice_fields, TRAIN_POSITIVE))  # gains on unseen documents only
+    return compare_rows(rows, baseline=baseline or config.baseline, policy=config.policy, settings=settings)

@@ -11,6 +11,7 @@ from ragshift.harness.answers.metrics import MENU
 from ragshift.harness.answers.rows import failure_counts
 from ragshift.harness.compare.model import Comparison
 from ragshift.harness.compare.slices import slice_members
+from ragshift.harness.runcard import RunCard
 from ragshift.harness.types import Row
 
 HEADLINE = (
@@ -120,7 +121,7 @@ def _system_answers(answered: Sequence[Row], metrics: Sequence[str]) -> tuple[Sy
 
 
 def answer_quality(
-    rows: Sequence[Row], run_card: Mapping[str, Any], comparison: Comparison | None
+    rows: Sequence[Row], run_card: RunCard, comparison: Comparison | None
 ) -> AnswerQuality | None:
     """The answer-quality view of a run, or None when no row carries an answer metric."""
     metrics = tuple(dict.fromkeys(m for r in rows for m in r.metrics if m in MENU))
@@ -128,7 +129,7 @@ def answer_quality(
         return None
     answered = [r for r in rows if any(m in r.metrics for m in metrics)]
     headline = next((m for m in HEADLINE if m in metrics), metrics[0])
-    setup = run_card.get("answers") or {}
+    setup = run_card.answers or {}
     others = [m for m in dict.fromkeys(m for r in rows for m in r.metrics) if m not in MENU]
     top_k = setup.get("top_k")
     retrieval = next((m for m in (f"recall@{top_k}", f"hit_rate@{top_k}", *others) if m in others), None)

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 
 from ragshift.harness.numbers import fmt_duration, is_finite
 from ragshift.harness.report.worth import Spend, WorthIt
+from ragshift.harness.runcard import RunCard
 
 ICON = {"ok": "✅", "not ok": "❌", "unknown": "❔"}
 PILL = {"ok": "pass", "not ok": "fail", "unknown": "info"}
@@ -53,11 +54,11 @@ def index_note(figures: Mapping[str, Any]) -> str:
     return f"built: {chunks} chunks encoded and written{first}" if chunks is not None else "—"
 
 
-def target_documents(run_card: Mapping[str, Any], worth: WorthIt | None = None) -> int | None:
+def target_documents(run_card: RunCard, worth: WorthIt | None = None) -> int | None:
     """The corpus size re-embedding is estimated for: the worth-it one, else ``[cost] corpus_documents``."""
     if worth is not None and worth.spends:
         return worth.spends[0].documents
-    value = _get(run_card, "config", "cost", "corpus_documents")
+    value = run_card.corpus_documents
     return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 

@@ -119,7 +119,8 @@ def _training_charts(report: Report) -> list[dict[str, Any]]:
         ]
         series = {k: [(p.get("epoch", i + 1), p.get(k)) for i, p in enumerate(points)] for k in keys}
         chart = charts.line_chart(series, x_label="epoch", y_label="value", dashed={"train"} & set(keys))
-        info = report.run_card.get("training", {}).get(name, {})
+        facts = report.card.training.get(name)
+        info = facts.to_json() if facts is not None else {}
         out.append({"name": name, "chart": chart, "points": points, "keys": keys, "info": info})
     return out
 
@@ -130,7 +131,7 @@ def render_html(report: Report) -> str:
     colors = charts.colors_for(names)
     pairs = [_pair_view(report, p, colors) for p in report.comparison.pairs] if report.comparison else []
     latency_keys = list(dict.fromkeys(k for v in report.latency.values() for k in v))
-    cost = cost_table(report.cost, report.systems, documents=target_documents(report.run_card, report.worth)) if report.cost else None
+    cost = cost_table(report.cost, report.systems, documents=target_documents(report.card, report.worth)) if report.cost else None
     worth = report.worth
     return environment().get_template("report.html.j2").render(
         r=report,
@@ -146,7 +147,7 @@ def render_html(report: Report) -> str:
         spends=[spend_lines(s) for s in worth.spends] if worth else [],
         check_pill=PILL,
         card=report.run_card,
-        diagnosis=describe_diagnosis(report.run_card.get("diagnosis")),
+        diagnosis=describe_diagnosis(report.card.diagnosis),
         card_json=json.dumps(report.run_card, indent=2, sort_keys=True, ensure_ascii=False, default=str),
         relevant=lambda row, doc: row.relevant.get(doc, 0) > 0,
     )

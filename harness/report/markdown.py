@@ -109,7 +109,7 @@ def _answers(report: Report) -> list[str]:
 
 def _cost(report: Report) -> list[str]:
     """Side-by-side latency and cost of every measured system."""
-    table = cost_table(report.cost, report.systems, documents=target_documents(report.run_card, report.worth))
+    table = cost_table(report.cost, report.systems, documents=target_documents(report.card, report.worth))
     lines = ["", "### Latency and cost", "", "| measure | " + " | ".join(_cell(s) for s in table.systems) + " |",
              "|---|" + "---:|" * len(table.systems)]
     lines += [f"| {_cell(r.label)} | " + " | ".join(_cell(v) for v in r.values) + " |" for r in table.rows]
@@ -174,7 +174,7 @@ def render_markdown(report: Report) -> str:
         lines += _bridges(report)
     if report.cost:
         lines += _cost(report)
-    diagnosis = describe_diagnosis(report.run_card.get("diagnosis"))
+    diagnosis = describe_diagnosis(report.card.diagnosis)
     if diagnosis:
         lines += ["", "### Diagnosis", ""] + [f"- {_cell(line)}" for line in diagnosis]
     return "\n".join(lines) + "\n"

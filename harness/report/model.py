@@ -31,6 +31,7 @@ class Report:
     created: str
     rows: tuple[Row, ...]
     run_card: Mapping[str, Any]
+    """The run card as published (shown as JSON); ``card`` is the same card typed."""
     metrics: tuple[str, ...]
     primary: str | None
     summaries: tuple[SystemSummary, ...]
@@ -44,6 +45,7 @@ class Report:
     """Per bridge of the run: the share of the full re-embed's gain it keeps (``ragshift.harness.bridge.share``)."""
     decision: DecisionTable | None = None
     version: str = __version__
+    card: RunCard = field(default_factory=lambda: RunCard(""))
 
     @property
     def systems(self) -> list[str]:
@@ -73,9 +75,8 @@ def _normalise_curves(curves: Any) -> dict[str, tuple[dict[str, Any], ...]]:
     return {"training": tuple(dict(p) for p in curves)}
 
 
-def _derived_latency(run_card: Mapping[str, Any], rows: Sequence[Row]) -> dict[str, dict[str, float]]:
+def _derived_latency(timings: Mapping[str, float], rows: Sequence[Row]) -> dict[str, dict[str, float]]:
     """Mean retrieval time per query from the run card's ``timings["<system>.retrieve"]`` seconds."""
-    timings = run_card.get("timings") or {}
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.system] = counts.get(row.system, 0) + 1
@@ -107,16 +108,17 @@ def build_report(
     """
     rows = tuple(rows)
     card = dict(run_card or {})
+    typed = RunCard.from_json(card)
     metrics = metric_labels(rows)
     primary = primary if primary in metrics else primary_metric(metrics)
     run_id = str(card.get("run_id", "unsaved-run"))
-    cost = {str(k): v for k, v in (card.get("cost") or {}).items() if isinstance(v, Mapping)}
+    cost = {str(k): v for k, v in typed.cost.items() if isinstance(v, Mapping)}
     worth = (
-        worth_it(comparison, primary=primary, cost=cost, run_card=RunCard.from_json(card), rows_per_system=rows_per_system(rows))
+        worth_it(comparison, primary=primary, cost=cost, run_card=typed, rows_per_system=rows_per_system(rows))
         if comparison is not None and cost and primary else None
     )
     return Report(
-        title=title or f"ragshift report: {card.get('name') or run_id}",
+        title=title or f"ragshift report: {typed.name or run_id}",
         run_id=run_id,
         created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         rows=rows,
@@ -125,11 +127,12 @@ def build_report(
         primary=primary,
         summaries=summarize(rows, metrics, primary, slice_fields=slice_fields, worst_n=worst_n),
         comparison=comparison,
-        training_curves=_normalise_curves(training_curves if training_curves is not None else card.get("training_curves")),
-        latency=dict(latency if latency is not None else card.get("latency") or _derived_latency(card, rows)),
-        answers=answer_quality(rows, card, comparison),
+        training_curves=_normalise_curves(training_curves if training_curves is not None else typed.training_curves),
+        latency=dict(latency if latency is not None else card.get("latency") or _derived_latency(typed.timings, rows)),
+        answers=answer_quality(rows, typed, comparison),
         cost=cost,
         worth=worth,
         bridges=run_gain_shares(rows, card, primary),
-        decision=decision_table(comparison, primary=primary, run_card=card) if comparison is not None and primary else None,
+        card=typed,
+        decision=decision_table(comparison, primary=primary, run_card=typed) if comparison is not None and primary else None,
     )

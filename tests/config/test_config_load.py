@@ -254,3 +254,12 @@ vocabulary = ["alpha", "beta"]
         inspect.signature(builder(kind)).bind(**kwargs)
     keyword = build_embedder("testing.keyword", **options["testing.keyword"])
     assert keyword.embed_queries(["alpha alpha beta"]).shape == (1, keyword.dimension)
+
+
+def test_a_config_compare_section_gives_its_settings_without_the_baseline():
+    from ragshift.harness.compare import CompareSettings
+    from ragshift.harness.config import CompareSection
+
+    settings = CompareSection(baseline="base", n_resamples=99, slice_fields=("lang",)).settings
+    assert type(settings) is CompareSettings
+    assert settings == CompareSettings(n_resamples=99, slice_fields=("lang",))

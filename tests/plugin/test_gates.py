@@ -144,3 +144,18 @@ def test_non_inferiority_message_names_small_slices_not_shown_within_max_drop():
     lines = str(caught.value).splitlines()
     assert [line.split()[1] for line in lines if line.startswith("ndcg@10")] == ["all"]
     assert lines[-1].startswith("too small to decide, not shown within max drop either: query_type=")
+
+
+def test_a_gate_limit_out_of_range_is_a_config_error_naming_the_field():
+    with pytest.raises(ConfigError, match=r"invalid gate arguments(.|\n)*max_drop"):
+        assert_not_worse(rows_for(0.6), baseline="baseline", candidate="candidate", max_drop=-0.1, **FAST)
+
+
+def test_gate_limits_keep_the_base_policy_correction_and_power_only():
+    from ragshift.harness.compare import RegressionPolicy, Rule
+    from ragshift.harness.gates import GateLimits
+
+    base = RegressionPolicy(correction="bh", power=0.9, max_drop=0.5, rules=(Rule(metric="mrr", decides=False),))
+    policy = GateLimits(max_drop=0.02, min_support=5).policy(base)
+    assert (policy.correction, policy.power, policy.max_drop, policy.min_slice_size, policy.mode) == ("bh", 0.9, 0.02, 5, "non-inferiority")
+    assert policy.rules == ()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ragshift.harness.compare import PairedResult
 from ragshift.harness.decision import Decision, recommend
 
 
 def row(system: str, delta: float, *, low: float, verdict: str = "pass", reindex: bool = False, p50: float | None = 10.0) -> Decision:
-    return Decision(system, "x", "corpus", delta, low, delta + 0.02, verdict, (), (), p50, p50, 5.0, reindex,
+    stats = PairedResult(50, 0.5, 0.5 + delta, delta, low, delta + 0.02, 0.01, 30, 0, 20, 0.1, low, delta + 0.02, 0.95)
+    return Decision(system, "x", "corpus", stats, verdict, (), (), p50, p50, 5.0, reindex,
                     "re-embedding 10 chunks" if reindex else "none")
 
 
