@@ -9,6 +9,7 @@ section between the finetune_scifact markers) and ``bench/out/finetune_scifact/r
 
     .venv/bin/python bench/finetune_scifact.py                      # every recipe (hours on 2 CPU cores)
     .venv/bin/python bench/finetune_scifact.py --recipes mnrl query-adapter
+    .venv/bin/python bench/finetune_scifact.py --recipes mnrl+hn --models /work/bench-models/scifact
     .venv/bin/python bench/finetune_scifact.py --smoke              # tiny subsets, 2 steps: wiring check
 """
 
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
     print(f"baseline: SciFact {b['scifact']:.4f}  XQuAD {b['xquad']:.4f}", flush=True)
     for name in args.recipes:
         settings = {**COMMON, **RECIPES[name], **(SMOKE if args.smoke else {})}
-        cfg = FinetuneConfig(**settings, output=args.out / "models" / name)
+        cfg = FinetuneConfig(**settings, output=(args.models or args.out / "models") / name)
         t0 = time.perf_counter()
         general = [GeneralSet("xquad", xquad, None)] if cfg.forgetting is not None else []
         result = run_finetune(cfg, scifact, base=baseline, cache_dir=args.out / "cache", general=general, max_drop=MAX_DROP)
@@ -282,6 +283,8 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "scifact")
     parser.add_argument("--xquad", type=Path, default=REPO.parent / "shared" / "data" / "xquad_en")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "finetune_scifact")
+    parser.add_argument("--models", type=Path, default=None,
+                        help="keep each recipe's model at MODELS/<recipe> (default: OUT/models); an up-to-date one is reused")
     parser.add_argument("--recipes", nargs="+", choices=list(RECIPES), default=list(RECIPES))
     parser.add_argument("--smoke", action="store_true", help="tiny subsets and 2 steps; RESULTS.md untouched")
     args = parser.parse_args()
