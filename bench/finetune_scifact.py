@@ -70,6 +70,27 @@ RECIPES: dict[str, dict[str, Any]] = {
         max_chunks=2000, inverse_cloze={}, crop={}, filter={"top_k": 20})),
     "query-adapter+wiseft": dict(method="query-adapter", forgetting={}),
 }
+# Issue 11, item 5: label-free pairs over every SciFact abstract (the transductive GPL setting: the corpus is
+# known before deployment and no label is read; pseudo-queries near-identical to a test/dev claim are still
+# dropped), added to the train claims, each with the WiSE-FT forgetting budget. Each is capped to <= ~15 min
+# of training on the 2 shared cores: 800 sampled abstracts (inverse cloze + a crop each, consistency-filtered)
+# and one epoch of at most max_steps batches of 32.
+ICT_CROP = dict(max_chunks=800, hold_out_positives=False, inverse_cloze={}, crop={}, filter={"top_k": 20})
+ALPHAS = {"alphas": [0.0, 0.5, 0.75, 1.0]}
+LABEL_FREE: dict[str, dict[str, Any]] = {
+    # GPL-style: pseudo-queries + mined negatives + the cross-encoder's margins (MarginMSE); GPL keeps
+    # false negatives and lets the margin label them, so the teacher's mining check is off (it costs ~10x)
+    "gpl-ict+crop+wiseft": dict(loss="margin-mse", epochs=1, max_steps=50, hard_negatives=HARD,
+                                teacher={"false_negatives": False}, forgetting=ALPHAS, sources=ICT_CROP),
+    "mnrl-ict+crop+wiseft": dict(loss="mnrl", epochs=1, max_steps=60, forgetting=ALPHAS, sources=ICT_CROP),
+    "gist-ict+crop+wiseft": dict(loss="gist", epochs=1, max_steps=50, forgetting=ALPHAS, sources=ICT_CROP),
+    # doc2query with the packaged SmolLM2 on a sample that fits (~1-2 s per query here)
+    "gpl-doc2query+wiseft": dict(loss="margin-mse", epochs=1, max_steps=40, hard_negatives=HARD,
+                                 teacher={"false_negatives": False}, forgetting=ALPHAS, sources=dict(
+                                     max_chunks=300, hold_out_positives=False, filter={"top_k": 20},
+                                     generated={"time_budget_s": 480})),
+}
+RECIPES.update(LABEL_FREE)
 MAX_DROP = 0.01
 """The forgetting budget of the ``+wiseft`` recipes (XQuAD is their protected ``[[datasets]]`` set)."""
 SMOKE: dict[str, Any] = dict(max_steps=2, epochs=1, batch_size=8, dev_pool_size=60, query_adapter={"epochs": 2})
@@ -159,7 +180,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
                  "scifact_documents": len(scifact.documents), "xquad_queries": len(elsewhere)},
         "baseline": {"scifact": round(sum(base_sf.values()) / len(base_sf), 4),
                      "xquad": round(sum(base_xq.values()) / len(base_xq), 4),
-                     "eval_seconds": {"scifact": round(t_sf, 1), "xquad": round(t_xq, 1)}},
+                     "eval_seconds": {"scifact": round(t_sf, 1), "xquad": round(t_xq, 1)}, "load": _load()},
         "recipes": dict(previous.get("recipes", {})),
     }
     unseen = unseen_positive_queries(scifact, test)
@@ -179,6 +200,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
             tuned = QueryAdapterEmbedder.load(result.output, baseline)  # documents: the cached baseline vectors
         else:
             tuned = CachedEmbedder(SentenceTransformerEmbedder(str(result.output)), cache)
+        load_trained = _load()
         sf, e_sf = evaluate(tuned, scifact, test)
         xq, e_xq = evaluate(tuned, xquad, elsewhere)
         rec = result.record
@@ -190,6 +212,8 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
             "train_seconds": round(rec.get("seconds", train_s), 1),
             "reused_model": train_s < rec.get("seconds", 0.0),
             "eval_seconds": {"scifact": round(e_sf, 1), "xquad": round(e_xq, 1)},
+            "timings": rec.get("timings", {}),
+            "load": {"after_training": load_trained, "after_eval": _load()},
             "steps": rec["steps"],
             "training_set": {k: v for k, v in rec["training_set"].items() if k != "examples"},
             "leakage": {"counts": rec["leakage"]["counts"], "dropped_train": len(rec["leakage"]["dropped_train"]),
@@ -203,6 +227,11 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
               flush=True)
         save(results)  # after every recipe: a stopped run keeps what it measured
     return results
+
+
+def _load() -> str:
+    """``uptime``'s load averages (1, 5, 15 min): speed numbers depend on them, quality numbers do not."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _previous(path: Path) -> dict[str, Any]:
@@ -264,6 +293,11 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [f"- `{name}`: {json.dumps(RECIPES[name])}" for name in results["recipes"]]
     lines += ["", "Flags from the dev curves:", ""]
     lines += [f"- `{n}`: {'; '.join(r['curves']['flags']) or 'none'}" for n, r in results["recipes"].items()]
+    timed = {n: r for n, r in results["recipes"].items() if r.get("load")}
+    if timed:
+        lines += ["", "Time by stage (wall s) and `uptime` load (1 / 5 / 15 min) after training and after eval:", ""]
+        lines += [f"- `{n}`: " + ", ".join(f"{k.replace('_', ' ')} {v:.0f}" for k, v in r["timings"].items())
+                  + f"; load {r['load']['after_training']} → {r['load']['after_eval']}" for n, r in timed.items()]
     chosen = {n: r["forgetting"] for n, r in results["recipes"].items() if r.get("forgetting")}
     if chosen:
         lines += ["", f"Forgetting budget (WiSE-FT, XQuAD may drop at most {MAX_DROP} nDCG@10):", ""]
