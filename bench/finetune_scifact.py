@@ -73,19 +73,20 @@ RECIPES: dict[str, dict[str, Any]] = {
 # Issue 11, item 5: label-free pairs over every SciFact abstract (the transductive GPL setting: the corpus is
 # known before deployment and no label is read; pseudo-queries near-identical to a test/dev claim are still
 # dropped), added to the train claims, each with the WiSE-FT forgetting budget. Each is capped to <= ~15 min
-# of training on the 2 shared cores: 800 sampled abstracts (inverse cloze + a crop each, consistency-filtered)
-# and one epoch of at most max_steps batches of 32.
-ICT_CROP = dict(max_chunks=800, hold_out_positives=False, inverse_cloze={}, crop={}, filter={"top_k": 20})
-ALPHAS = {"alphas": [0.0, 0.5, 0.75, 1.0]}
+# of training on the 2 shared cores (load ~10 while they ran): 600 sampled abstracts (inverse cloze + a crop
+# each, consistency-filtered), one epoch cut at max_steps batches of 32, a 500-document dev pool, α in {0, .5, 1}.
+ICT_CROP = dict(max_chunks=600, hold_out_positives=False, inverse_cloze={}, crop={}, filter={"top_k": 20})
+ALPHAS = {"alphas": [0.0, 0.5, 1.0]}
+CAPPED = dict(epochs=1, dev_pool_size=500)
 LABEL_FREE: dict[str, dict[str, Any]] = {
     # GPL-style: pseudo-queries + mined negatives + the cross-encoder's margins (MarginMSE); GPL keeps
     # false negatives and lets the margin label them, so the teacher's mining check is off (it costs ~10x)
-    "gpl-ict+crop+wiseft": dict(loss="margin-mse", epochs=1, max_steps=50, hard_negatives=HARD,
+    "gpl-ict+crop+wiseft": dict(loss="margin-mse", **CAPPED, max_steps=30, hard_negatives=HARD,
                                 teacher={"false_negatives": False}, forgetting=ALPHAS, sources=ICT_CROP),
-    "mnrl-ict+crop+wiseft": dict(loss="mnrl", epochs=1, max_steps=60, forgetting=ALPHAS, sources=ICT_CROP),
-    "gist-ict+crop+wiseft": dict(loss="gist", epochs=1, max_steps=50, forgetting=ALPHAS, sources=ICT_CROP),
+    "mnrl-ict+crop+wiseft": dict(loss="mnrl", **CAPPED, max_steps=40, forgetting=ALPHAS, sources=ICT_CROP),
+    "gist-ict+crop+wiseft": dict(loss="gist", **CAPPED, max_steps=30, forgetting=ALPHAS, sources=ICT_CROP),
     # doc2query with the packaged SmolLM2 on a sample that fits (~1-2 s per query here)
-    "gpl-doc2query+wiseft": dict(loss="margin-mse", epochs=1, max_steps=40, hard_negatives=HARD,
+    "gpl-doc2query+wiseft": dict(loss="margin-mse", **CAPPED, max_steps=25, hard_negatives=HARD,
                                  teacher={"false_negatives": False}, forgetting=ALPHAS, sources=dict(
                                      max_chunks=300, hold_out_positives=False, filter={"top_k": 20},
                                      generated={"time_budget_s": 480})),
@@ -247,7 +248,28 @@ def _unseen(r: dict[str, Any]) -> str:
     return "-" if u is None else f"{u['mean']:.4f} ({u['delta']:+.4f}, p {u['p']:.3g})"
 
 
-def markdown(results: dict[str, Any]) -> str:
+def earlier_rows(path: Path, names: set[str]) -> dict[str, dict[str, str]]:
+    """Table row, recipe bullet and flag bullet of each recipe in ``path``'s section that ``names`` lacks:
+    rows measured by an earlier run whose results.json is gone (bench/out is not in git) stay in the table."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if BEGIN not in text or END not in text:
+        return {}
+    section = text[text.index(BEGIN) : text.index(END)].splitlines()
+    rows = {line.split("|")[1].strip(): line for line in section if line.startswith("| ") and not line.startswith("| recipe")}
+    out = {n: {"row": line} for n, line in rows.items() if n not in names}
+    heading = ""
+    for line in section:
+        if not line.startswith("- `"):
+            heading = line or heading
+            continue
+        name = line[3 : line.index("`", 3)]
+        if name in out and heading.startswith(("Recipes", "Flags")):
+            out[name][heading.split()[0].lower()] = line
+    return out
+
+
+def markdown(results: dict[str, Any], earlier: dict[str, dict[str, str]] | None = None) -> str:
+    earlier = earlier or {}
     b = results["baseline"]
     lines = [
         BEGIN,
@@ -287,12 +309,15 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {r['train_seconds']:.0f}{'*' if r.get('reused_model') else ''} "
             f"| {r['eval_seconds']['scifact'] + r['eval_seconds']['xquad']:.0f} |"
         )
+    lines += [e["row"] for e in earlier.values()]
     lines += ["", "Train and eval times are wall seconds on the shared 2-core CPU (other jobs ran beside it); "
               "`*`: model trained by an earlier run of this script and reused (its recorded training time).",
               "", "Recipes (shared: " + json.dumps({k: v for k, v in COMMON.items()}) + "):", ""]
     lines += [f"- `{name}`: {json.dumps(RECIPES[name])}" for name in results["recipes"]]
+    lines += [e["recipes"] for e in earlier.values() if "recipes" in e]
     lines += ["", "Flags from the dev curves:", ""]
     lines += [f"- `{n}`: {'; '.join(r['curves']['flags']) or 'none'}" for n, r in results["recipes"].items()]
+    lines += [e["flags"] for e in earlier.values() if "flags" in e]
     timed = {n: r for n, r in results["recipes"].items() if r.get("load")}
     if timed:
         lines += ["", "Time by stage (wall s) and `uptime` load (1 / 5 / 15 min) after training and after eval:", ""]
@@ -305,8 +330,9 @@ def markdown(results: dict[str, Any]) -> str:
                   f"{', '.join(str(r['alpha']) for r in f['rejected']) or 'none'}" for n, f in chosen.items()]
     synthetic = {n: r["training_set"]["synthetic"] for n, r in results["recipes"].items() if r["training_set"].get("synthetic")}
     if synthetic:
-        lines += ["", "Label-free pairs (eval/dev positives held out):", ""]
-        lines += [f"- `{n}`: {s['pairs']} pairs from {s['chunks_sampled']} chunks; "
+        lines += ["", "Label-free pairs (chunks held out: those of documents judged relevant to a test or dev claim, "
+                  "unless the recipe says `hold_out_positives: false`):", ""]
+        lines += [f"- `{n}`: {s['pairs']} pairs from {s['chunks_sampled']} chunks ({s.get('chunks_held_out', 0)} held out); "
                   + ", ".join(f"{k} {v['kept']}" for k, v in s["sources"].items()) for n, s in synthetic.items()]
     lines.append(END)
     return "\n".join(lines) + "\n"
@@ -338,7 +364,8 @@ def main() -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         if not args.smoke:
-            write_section(REPO / "bench" / "RESULTS.md", "finetune_scifact", markdown(results))
+            path = REPO / "bench" / "RESULTS.md"
+            write_section(path, "finetune_scifact", markdown(results, earlier_rows(path, set(results["recipes"]))))
 
     results = run(args, save)
     save(results)
