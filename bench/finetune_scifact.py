@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 BEGIN, END = markers("finetune_scifact")
+NOTES = Path(__file__).with_name("finetune_scifact_notes.md")
 BASE_MODEL = "all-MiniLM-L6-v2"
 COMMON: dict[str, Any] = dict(
     base_model=BASE_MODEL, epochs=3, batch_size=32, lr=2e-5, warmup=0.1, seed=42,
@@ -334,6 +335,8 @@ def markdown(results: dict[str, Any], earlier: dict[str, dict[str, str]] | None 
                   "unless the recipe says `hold_out_positives: false`):", ""]
         lines += [f"- `{n}`: {s['pairs']} pairs from {s['chunks_sampled']} chunks ({s.get('chunks_held_out', 0)} held out); "
                   + ", ".join(f"{k} {v['kept']}" for k, v in s["sources"].items()) for n, s in synthetic.items()]
+    if NOTES.is_file():  # the reading of the table, written by hand after a run
+        lines += ["", NOTES.read_text(encoding="utf-8").strip()]
     lines.append(END)
     return "\n".join(lines) + "\n"
 
