@@ -9,6 +9,7 @@ section between the finetune_scifact markers) and ``bench/out/finetune_scifact/r
 
     .venv/bin/python bench/finetune_scifact.py                      # every recipe (hours on 2 CPU cores)
     .venv/bin/python bench/finetune_scifact.py --recipes mnrl query-adapter
+    .venv/bin/python bench/finetune_scifact.py --recipes mnrl+hn --models /work/bench-models/scifact
     .venv/bin/python bench/finetune_scifact.py --smoke              # tiny subsets, 2 steps: wiring check
 """
 
@@ -33,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 BEGIN, END = markers("finetune_scifact")
+NOTES = Path(__file__).with_name("finetune_scifact_notes.md")
 BASE_MODEL = "all-MiniLM-L6-v2"
 COMMON: dict[str, Any] = dict(
     base_model=BASE_MODEL, epochs=3, batch_size=32, lr=2e-5, warmup=0.1, seed=42,
@@ -69,6 +71,28 @@ RECIPES: dict[str, dict[str, Any]] = {
         max_chunks=2000, inverse_cloze={}, crop={}, filter={"top_k": 20})),
     "query-adapter+wiseft": dict(method="query-adapter", forgetting={}),
 }
+# Issue 11, item 5: label-free pairs over every SciFact abstract (the transductive GPL setting: the corpus is
+# known before deployment and no label is read; pseudo-queries near-identical to a test/dev claim are still
+# dropped), added to the train claims, each with the WiSE-FT forgetting budget. Each is capped to <= ~15 min
+# of training on the 2 shared cores (load 3-10 while they ran): 500 sampled abstracts (inverse cloze + a crop
+# each, consistency-filtered), one epoch cut at max_steps batches of 32, a 500-document dev pool, α in {0, .5, 1}.
+ICT_CROP = dict(max_chunks=500, hold_out_positives=False, inverse_cloze={}, crop={}, filter={"top_k": 20})
+ALPHAS = {"alphas": [0.0, 0.5, 1.0]}
+CAPPED = dict(epochs=1, dev_pool_size=500)
+LABEL_FREE: dict[str, dict[str, Any]] = {
+    # GPL-style: pseudo-queries + mined negatives + the cross-encoder's margins (MarginMSE); GPL keeps
+    # false negatives and lets the margin label them, so the teacher's mining check is off (13.5 of 36 min on acme-kb)
+    "gpl-ict+crop+wiseft": dict(loss="margin-mse", **CAPPED, max_steps=24, hard_negatives=HARD,
+                                teacher={"false_negatives": False}, forgetting=ALPHAS, sources=ICT_CROP),
+    "mnrl-ict+crop+wiseft": dict(loss="mnrl", **CAPPED, max_steps=30, forgetting=ALPHAS, sources=ICT_CROP),
+    "gist-ict+crop+wiseft": dict(loss="gist", **CAPPED, max_steps=24, forgetting=ALPHAS, sources=ICT_CROP),
+    # doc2query with the packaged SmolLM2 on a sample that fits (~1-2 s per query here)
+    "gpl-doc2query+wiseft": dict(loss="margin-mse", **CAPPED, max_steps=25, hard_negatives=HARD,
+                                 teacher={"false_negatives": False}, forgetting=ALPHAS, sources=dict(
+                                     max_chunks=300, hold_out_positives=False, filter={"top_k": 20},
+                                     generated={"time_budget_s": 480})),
+}
+RECIPES.update(LABEL_FREE)
 MAX_DROP = 0.01
 """The forgetting budget of the ``+wiseft`` recipes (XQuAD is their protected ``[[datasets]]`` set)."""
 SMOKE: dict[str, Any] = dict(max_steps=2, epochs=1, batch_size=8, dev_pool_size=60, query_adapter={"epochs": 2})
@@ -158,7 +182,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
                  "scifact_documents": len(scifact.documents), "xquad_queries": len(elsewhere)},
         "baseline": {"scifact": round(sum(base_sf.values()) / len(base_sf), 4),
                      "xquad": round(sum(base_xq.values()) / len(base_xq), 4),
-                     "eval_seconds": {"scifact": round(t_sf, 1), "xquad": round(t_xq, 1)}},
+                     "eval_seconds": {"scifact": round(t_sf, 1), "xquad": round(t_xq, 1)}, "load": _load()},
         "recipes": dict(previous.get("recipes", {})),
     }
     unseen = unseen_positive_queries(scifact, test)
@@ -168,7 +192,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
     print(f"baseline: SciFact {b['scifact']:.4f}  XQuAD {b['xquad']:.4f}", flush=True)
     for name in args.recipes:
         settings = {**COMMON, **RECIPES[name], **(SMOKE if args.smoke else {})}
-        cfg = FinetuneConfig(**settings, output=args.out / "models" / name)
+        cfg = FinetuneConfig(**settings, output=(args.models or args.out / "models") / name)
         t0 = time.perf_counter()
         general = [GeneralSet("xquad", xquad, None)] if cfg.forgetting is not None else []
         result = run_finetune(cfg, scifact, base=baseline, cache_dir=args.out / "cache", general=general, max_drop=MAX_DROP)
@@ -178,6 +202,7 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
             tuned = QueryAdapterEmbedder.load(result.output, baseline)  # documents: the cached baseline vectors
         else:
             tuned = CachedEmbedder(SentenceTransformerEmbedder(str(result.output)), cache)
+        load_trained = _load()
         sf, e_sf = evaluate(tuned, scifact, test)
         xq, e_xq = evaluate(tuned, xquad, elsewhere)
         rec = result.record
@@ -189,6 +214,8 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
             "train_seconds": round(rec.get("seconds", train_s), 1),
             "reused_model": train_s < rec.get("seconds", 0.0),
             "eval_seconds": {"scifact": round(e_sf, 1), "xquad": round(e_xq, 1)},
+            "timings": rec.get("timings", {}),
+            "load": {"after_training": load_trained, "after_eval": _load()},
             "steps": rec["steps"],
             "training_set": {k: v for k, v in rec["training_set"].items() if k != "examples"},
             "leakage": {"counts": rec["leakage"]["counts"], "dropped_train": len(rec["leakage"]["dropped_train"]),
@@ -204,6 +231,11 @@ def run(args: argparse.Namespace, save) -> dict[str, Any]:
     return results
 
 
+def _load() -> str:
+    """``uptime``'s load averages (1, 5, 15 min): speed numbers depend on them, quality numbers do not."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def _previous(path: Path) -> dict[str, Any]:
     """Results of earlier runs (same data), so running a few recipes adds to the table."""
     if not path.is_file():
@@ -217,7 +249,28 @@ def _unseen(r: dict[str, Any]) -> str:
     return "-" if u is None else f"{u['mean']:.4f} ({u['delta']:+.4f}, p {u['p']:.3g})"
 
 
-def markdown(results: dict[str, Any]) -> str:
+def earlier_rows(path: Path, names: set[str]) -> dict[str, dict[str, str]]:
+    """Table row, recipe bullet and flag bullet of each recipe in ``path``'s section that ``names`` lacks:
+    rows measured by an earlier run whose results.json is gone (bench/out is not in git) stay in the table."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if BEGIN not in text or END not in text:
+        return {}
+    section = text[text.index(BEGIN) : text.index(END)].splitlines()
+    rows = {line.split("|")[1].strip(): line for line in section if line.startswith("| ") and not line.startswith("| recipe")}
+    out = {n: {"row": line} for n, line in rows.items() if n not in names}
+    heading = ""
+    for line in section:
+        if not line.startswith("- `"):
+            heading = line or heading
+            continue
+        name = line[3 : line.index("`", 3)]
+        if name in out and heading.startswith(("Recipes", "Flags")):
+            out[name][heading.split()[0].lower()] = line
+    return out
+
+
+def markdown(results: dict[str, Any], earlier: dict[str, dict[str, str]] | None = None) -> str:
+    earlier = earlier or {}
     b = results["baseline"]
     lines = [
         BEGIN,
@@ -257,12 +310,20 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {r['train_seconds']:.0f}{'*' if r.get('reused_model') else ''} "
             f"| {r['eval_seconds']['scifact'] + r['eval_seconds']['xquad']:.0f} |"
         )
+    lines += [e["row"] for e in earlier.values()]
     lines += ["", "Train and eval times are wall seconds on the shared 2-core CPU (other jobs ran beside it); "
               "`*`: model trained by an earlier run of this script and reused (its recorded training time).",
               "", "Recipes (shared: " + json.dumps({k: v for k, v in COMMON.items()}) + "):", ""]
     lines += [f"- `{name}`: {json.dumps(RECIPES[name])}" for name in results["recipes"]]
+    lines += [e["recipes"] for e in earlier.values() if "recipes" in e]
     lines += ["", "Flags from the dev curves:", ""]
     lines += [f"- `{n}`: {'; '.join(r['curves']['flags']) or 'none'}" for n, r in results["recipes"].items()]
+    lines += [e["flags"] for e in earlier.values() if "flags" in e]
+    timed = {n: r for n, r in results["recipes"].items() if r.get("load")}
+    if timed:
+        lines += ["", "Time by stage (wall s) and `uptime` load (1 / 5 / 15 min) after training and after eval:", ""]
+        lines += [f"- `{n}`: " + ", ".join(f"{k.replace('_', ' ')} {v:.0f}" for k, v in r["timings"].items())
+                  + f"; load {r['load']['after_training']} → {r['load']['after_eval']}" for n, r in timed.items()]
     chosen = {n: r["forgetting"] for n, r in results["recipes"].items() if r.get("forgetting")}
     if chosen:
         lines += ["", f"Forgetting budget (WiSE-FT, XQuAD may drop at most {MAX_DROP} nDCG@10):", ""]
@@ -270,9 +331,12 @@ def markdown(results: dict[str, Any]) -> str:
                   f"{', '.join(str(r['alpha']) for r in f['rejected']) or 'none'}" for n, f in chosen.items()]
     synthetic = {n: r["training_set"]["synthetic"] for n, r in results["recipes"].items() if r["training_set"].get("synthetic")}
     if synthetic:
-        lines += ["", "Label-free pairs (eval/dev positives held out):", ""]
-        lines += [f"- `{n}`: {s['pairs']} pairs from {s['chunks_sampled']} chunks; "
+        lines += ["", "Label-free pairs (chunks held out: those of documents judged relevant to a test or dev claim, "
+                  "unless the recipe says `hold_out_positives: false`):", ""]
+        lines += [f"- `{n}`: {s['pairs']} pairs from {s['chunks_sampled']} chunks ({s.get('chunks_held_out', 0)} held out); "
                   + ", ".join(f"{k} {v['kept']}" for k, v in s["sources"].items()) for n, s in synthetic.items()]
+    if NOTES.is_file():  # the reading of the table, written by hand after a run
+        lines += ["", NOTES.read_text(encoding="utf-8").strip()]
     lines.append(END)
     return "\n".join(lines) + "\n"
 
@@ -282,6 +346,8 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "scifact")
     parser.add_argument("--xquad", type=Path, default=REPO.parent / "shared" / "data" / "xquad_en")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "finetune_scifact")
+    parser.add_argument("--models", type=Path, default=None,
+                        help="keep each recipe's model at MODELS/<recipe> (default: OUT/models); an up-to-date one is reused")
     parser.add_argument("--recipes", nargs="+", choices=list(RECIPES), default=list(RECIPES))
     parser.add_argument("--smoke", action="store_true", help="tiny subsets and 2 steps; RESULTS.md untouched")
     args = parser.parse_args()
@@ -301,7 +367,8 @@ def main() -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         if not args.smoke:
-            write_section(REPO / "bench" / "RESULTS.md", "finetune_scifact", markdown(results))
+            path = REPO / "bench" / "RESULTS.md"
+            write_section(path, "finetune_scifact", markdown(results, earlier_rows(path, set(results["recipes"]))))
 
     results = run(args, save)
     save(results)

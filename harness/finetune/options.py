@@ -133,6 +133,10 @@ class Sources(Section):
     """0: one chunk per document; N: documents are cut into consecutive windows of N words."""
     max_chunks: int = Field(0, ge=0)
     """A seeded sample of chunks all sources draw from; 0: every chunk."""
+    hold_out_positives: bool = True
+    """True: no pseudo-query for a document judged relevant to an eval or dev query. False: every chunk
+    is eligible — the transductive GPL setting (the whole corpus is known before deployment, no label
+    is read); pseudo-queries near-identical to an eval or dev query are still dropped."""
     title: TitleSource | None = None
     inverse_cloze: InverseClozeSource | None = None
     crop: CropSource | None = None

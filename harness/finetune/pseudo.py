@@ -67,7 +67,7 @@ def build_pseudo_set(
 ) -> PseudoSet:
     """Pairs from every source in ``sources``; ``held_out`` (eval and dev queries) guard the result."""
     passages = chunk_documents(corpus.documents.values(), chunk_words=sources.chunk_words)
-    banned = {d for item in held_out for d in item.positives}
+    banned = {d for item in held_out for d in item.positives} if sources.hold_out_positives else set()
     eligible = [p for p in passages if p.doc_id not in banned]
     chosen = sample(eligible, sources.max_chunks, seed=[seed, "chunks"])
     pairs: list[PseudoPair] = []

@@ -122,3 +122,16 @@ def test_rows_use_the_pseudo_positive_text_and_block_the_source_document_in_a_ba
     assert rows.occupies[i] != rows.occupies[t6]
     # the pseudo row occupies its *source* document's key: a real row judged on m-vpn could not share its batch
     assert any(k.startswith("d") for k in rows.occupies[i] - {k for k in rows.occupies[i] if k.startswith(("t:", "q"))})
+
+
+def test_hold_out_positives_false_draws_from_every_chunk_but_still_drops_leaked_queries() -> None:
+    c, pseudo = build(Sources(crop=CropSource(min_words=6, query_words=(2, 4)), hold_out_positives=False))
+    assert pseudo.summary["chunks_held_out"] == 0
+    assert {d for q in pseudo.qrels.values() for d in q} >= {"print", "exp", "pto"}  # the eval positives too
+    docs = dict(c.documents)
+    docs["print"] = replace(docs["print"], title="How can I print from my laptop")  # = eval query e1, its positive
+    c = replace(c, documents=docs)
+    pseudo = build_pseudo_set(Sources(title=TitleSource(), hold_out_positives=False), c, held_out=held_out(c),
+                              embedder=embedder(c), seed=0, near_duplicate=0.8)
+    assert pseudo.summary["sources"]["title"]["leakage_dropped"] == 1
+    assert "How can I print from my laptop" not in {q.text for q in pseudo.queries}
