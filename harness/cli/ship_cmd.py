@@ -130,9 +130,12 @@ def status_command(config: Path = CONFIG) -> None:
     for a in named:
         last = a.history[-1] if a.history else {}
         previous = [c + (" (bridged)" if b else "") for c, b in reversed(a.previous_targets())]
-        table.add_row(a.name, a.collection, a.bridge.label() if a.bridge else "the collection's model",
-                      ", ".join(previous) or "-", f"{last.get('action', '')} {last.get('at', '')}")
+        by = f"bridge {a.bridge.target_name} → {a.bridge.source_name}" if a.bridge else "the collection's model"
+        table.add_row(a.name, a.collection, by, ", ".join(previous) or "-", f"{last.get('action', '')} {last.get('at', '')}")
     out.print(table if named else "aliases: none")
+    for a in named:
+        if a.bridge is not None:
+            out.print(f"{a.name} serves queries through {escape(a.bridge.label())}")
     pointing = {}
     for a in named:
         pointing.setdefault(a.collection, []).append(a.name + (" (bridged)" if a.bridge else ""))

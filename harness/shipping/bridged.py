@@ -54,11 +54,9 @@ def open_bridge(bridge: BridgeRef, index: StoredIndex, *, embedder: Embedder | N
 
         embedder = load_bridge(bridge.path, build=build_recorded)
     if embedder.fingerprint() != bridge.fingerprint:
-        raise FingerprintMismatch(
-            f"the alias serves bridge {bridge.path} with fingerprint {bridge.fingerprint}, but "
-            f"{'the embedder given' if given else 'the folder'} now gives {embedder.fingerprint()} "
-            "(refitted or changed since `ragshift promote`: promote it again)"
-        )
+        why = (f"the embedder given has fingerprint {embedder.fingerprint()}: pass the bridged embedder, or none" if given
+               else f"the folder now gives {embedder.fingerprint()} (refitted since `ragshift promote`: promote it again)")
+        raise FingerprintMismatch(f"the alias serves queries through bridge {bridge.path} (fingerprint {bridge.fingerprint}); {why}")
     if cache is not None:
         from ragshift.harness.cache import CachedEmbedder
 
