@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--holdout", type=float, default=0.2)
     parser.add_argument("--kinds", nargs="+", choices=list(KINDS), default=list(KINDS))
+    parser.add_argument("--smoke", action="store_true", help="30 claims, their abstracts and 200 others; RESULTS.md untouched")
     args = parser.parse_args()
     if not (args.data / "corpus.jsonl").is_file() or not (args.model / "modules.json").is_file():
         sys.exit(f"need SciFact at {args.data} and the fine-tuned model at {args.model}")
@@ -77,6 +78,8 @@ def main() -> None:
         print(f"copied {seed_cache(args.seed_cache, args.cache)} cached vectors from {args.seed_cache}", flush=True)
     load_before = uptime()
     corpus = load_corpus(args.data)
+    if args.smoke:
+        corpus, args.sizes = smoke_subset(corpus), [min(size, 150) for size in args.sizes]
     queries = corpus.select("test")
     chunker = WholeDocumentChunker()
     chunks = chunker.chunk(list(corpus.documents.values()))
@@ -109,10 +112,24 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
+    if args.smoke:
+        return
     out = REPO / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bridge_scifact.json").write_text(json.dumps({"runs": runs, "results": results, "encoded": encoded}, indent=1))
     write_section(REPO / "bench" / "RESULTS.md", "bridge_scifact", text)
+
+
+def smoke_subset(corpus):
+    """The first 30 test claims, their judged abstracts and 200 others: a wiring check."""
+    from ragshift.harness.corpus.model import Corpus
+
+    keep = [q.qid for q in corpus.select("test")[:30]]
+    judged = {d for q in keep for d in corpus.qrels.get(q, {}) if d in corpus.documents}
+    docs = judged | set(sorted(set(corpus.documents) - judged)[:200])
+    return Corpus(f"{corpus.name}-smoke", {d: corpus.documents[d] for d in sorted(docs)},
+                  {q: corpus.queries[q] for q in keep}, {q: corpus.qrels[q] for q in keep if q in corpus.qrels},
+                  source=corpus.source)
 
 
 def uptime() -> str:

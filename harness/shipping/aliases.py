@@ -119,7 +119,8 @@ def describe_target(target: Target) -> str:
     return collection if bridge is None else f"{collection} via {bridge.label()}"
 
 
-def _same(a: Target, b: Target) -> bool:
+def same_target(a: Target, b: Target) -> bool:
+    """The same collection, served the same way (no bridge, or a bridge of the same fingerprint)."""
     return a[0] == b[0] and (a[1].fingerprint if a[1] else None) == (b[1].fingerprint if b[1] else None)
 
 
@@ -146,9 +147,9 @@ def promoted(current: Alias | None, name: str, collection: str, *, note: str = "
         event["note"] = note
     if current is None:
         return Alias(name, collection, (), (event,), bridge)
-    if _same(current.target, target):
+    if same_target(current.target, target):
         raise ConfigError(f"alias {name!r} already points at {describe_target(target)}")
-    previous = tuple(t for t in current.previous_targets() if not _same(t, target)) + (current.target,)
+    previous = tuple(t for t in current.previous_targets() if not same_target(t, target)) + (current.target,)
     return _with_targets(current, target, previous, event)
 
 

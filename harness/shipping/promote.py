@@ -28,7 +28,9 @@ from ragshift.harness.protocols import EMBEDDER_TAG, StoredIndex, VectorStore, d
 from ragshift.harness.recorded_model import spec_of
 from ragshift.harness.retrieval import IndexRetriever
 from ragshift.harness.shipping import collections as col
-from ragshift.harness.shipping.aliases import Alias, BridgeRef, Target, check_alias_name, describe_target, promoted, rolled_back, without
+from ragshift.harness.shipping.aliases import (
+    Alias, BridgeRef, Target, check_alias_name, describe_target, promoted, rolled_back, same_target, without,
+)
 from ragshift.harness.shipping.bridged import bridge_ref, check_source, open_bridge
 from ragshift.harness.systems import build_adapter, build_chunker, load_embedder, open_store
 
@@ -83,7 +85,8 @@ def promote(
     failed = [c for c in checks if c.ok is False]
     if failed and not force:
         raise PromotionRefused(
-            f"not promoting {describe_target((target, bridge))} to {alias!r}:\n" + "\n".join(f"  [{c.mark}] {c.name}: {c.detail}" for c in checks)
+            f"not promoting {describe_target((target, bridge))} to {alias!r}:\n"
+            + "\n".join(f"  [{c.mark}] {c.name}: {c.detail}" for c in checks)
         )
     note = "forced past: " + "; ".join(f"{c.name} ({c.detail})" for c in failed) if failed else ""
     with store.write_lock(f"alias-{alias}", wait=wait, what=f"promote {alias}"):
@@ -129,7 +132,7 @@ def _sample_check(
     """Evaluate what the alias serves now and ``target`` on the same sample of judged queries."""
     if current is None:
         return PromotionCheck("sample evaluation", None, "the alias is new: no current collection to compare with")
-    if current.collection == target[0] and current.bridge == target[1]:
+    if same_target(current.target, target):
         return PromotionCheck("sample evaluation", False, f"the alias already points at {describe_target(target)}")
     queries = list(dataset.queries)
     if not queries:
