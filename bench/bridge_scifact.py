@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bridge import IDENTITY_WEIGHT, KINDS, measure, table_rows  # noqa: E402
+from bench.bridge import IDENTITY_WEIGHT, KINDS, measure, table_rows, uptime  # noqa: E402
 from bench.results_md import write_section  # noqa: E402
 
 MODELS = Path("/work/bench-models/scifact")
@@ -100,7 +99,7 @@ def main() -> None:
         f"{IDENTITY_WEIGHT}); mean over {args.seeds} sample seeds; gain kept = (bridge − old) / (full re-embed − old) of the "
         "seed-0 run with its 95% paired bootstrap CI over claims.",
         "",
-        "| system | map | sample chunks (fit pairs) | recall@10 | nDCG@10 | gain kept (nDCG@10) [95% CI] | fit s | map µs/query |",
+        "| system | map | sample chunks (fit pairs) | recall@10 | nDCG@10 | gain kept (nDCG@10) [95% CI] | fit s | map µs/query (batch / one a call) |",
         "|---|---|---:|---:|---:|---|---:|---:|",
         *table_rows(runs, results),
         "",
@@ -130,10 +129,6 @@ def smoke_subset(corpus):
     return Corpus(f"{corpus.name}-smoke", {d: corpus.documents[d] for d in sorted(docs)},
                   {q: corpus.queries[q] for q in keep}, {q: corpus.qrels[q] for q in keep if q in corpus.qrels},
                   source=corpus.source)
-
-
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.split("load average:")[-1].strip()
 
 
 if __name__ == "__main__":
