@@ -155,3 +155,19 @@ def test_a_bridge_is_refused_over_another_collection_and_after_a_refit(tmp_path,
     with pytest.raises(FingerprintMismatch, match="cannot roll back to .* now holds a bridge with fingerprint"):
         rollback(config)
     assert open_store(config.store).aliases().get("production").target == (collections["kw"], None)  # unchanged
+
+
+def test_shadow_replays_against_the_bridge_the_alias_serves(tmp_path, ship) -> None:
+    from ragshift.harness.shipping.shadow_run import shadow_from_config
+
+    path, config, collections = ship
+    promote(config, "kw-bridged", sample=40)
+    log = tmp_path / "log.txt"
+    log.write_text("pallet scanner\nrefund invoice\nvpn portal badge\n")
+    run = shadow_from_config(config, log, alias="production", candidate="kw", k=5, warmup=0, output=tmp_path / "shadow")
+    assert (run.result.summary["current"], run.result.summary["candidate"]) == ("kw-bridged", "kw")
+    card = json.loads((run.run_dir / "run_card.json").read_text())
+    record = json.loads((tmp_path / "bridges" / "kw-over-noisy" / "bridge.json").read_text())
+    served = card["systems"]["kw-bridged"]
+    assert served["fingerprint"] == record["fingerprint"] and served["index"]["collection"] == collections["noisy"]
+    assert len(run.result.rows) == 3
