@@ -136,6 +136,7 @@ def status_command(config: Path = CONFIG) -> None:
     for a in named:
         if a.bridge is not None:
             out.print(f"{a.name} serves queries through {escape(a.bridge.label())}")
+            out.print("  " + _full_reindex(a.bridge, found))
     pointing = {}
     for a in named:
         pointing.setdefault(a.collection, []).append(a.name + (" (bridged)" if a.bridge else ""))
@@ -147,3 +148,17 @@ def status_command(config: Path = CONFIG) -> None:
         table.add_row(c.name, c.model, str(c.fingerprint), str(c.count), "-" if complete is None else ("yes" if complete else "NO"),
                       " ".join(pointing.get(c.name, [])) or "-")
     out.print(table)
+
+
+def _full_reindex(bridge, found) -> str:
+    """Where the bridged model's own full re-index stands: what replaces the bridge once complete."""
+    from ragshift.harness.shipping import collections as col
+
+    own = [c for c in found if c.fingerprint == bridge.target and c.tags.get(col.ROLE) == "serving"]
+    done = [c for c in own if c.tags.get(col.COMPLETE)]
+    name = bridge.target_name or bridge.target
+    if done:
+        return f"full re-index of {name} complete: {done[0].name}; `ragshift promote -e {name}` replaces the bridge"
+    if own:
+        return f"full re-index of {name} under way: {own[0].name} ({own[0].count} vectors, not complete)"
+    return f"no collection of {name} yet: `ragshift reindex -e {name}` builds the full re-index that replaces the bridge"

@@ -123,8 +123,11 @@ def test_promote_serve_status_replace_and_roll_back_a_bridge(tmp_path, ship) -> 
     assert status.exit_code == 0, status.output
     assert f"bridge {folder} (orthogonal; kw {record['to']['fingerprint']} → noisy {record['document_fingerprint']})" in status.output
     assert "production (bridged)" in status.output and f"{collections['noisy']}" in status.output
+    assert "no collection of kw yet: `ragshift reindex -e kw` builds the full re-index that replaces the bridge" in status.output
 
     collections["kw"] = run_reindex(config, "kw").collection  # the full re-index of the new model completes
+    status = CliRunner().invoke(app, ["status", str(path)], env={"COLUMNS": "400"})
+    assert f"full re-index of kw complete: {collections['kw']}; `ragshift promote -e kw` replaces the bridge" in status.output
     out = CliRunner().invoke(app, ["promote", str(path), "-e", "kw", "--sample", "40"], env={"COLUMNS": "400"})
     assert out.exit_code == 0, out.output
     assert f"production: {collections['noisy']} via bridge {folder}" in out.output and f"→ {collections['kw']}" in out.output
