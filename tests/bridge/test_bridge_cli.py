@@ -26,7 +26,7 @@ def test_bridge_writes_the_folder_and_says_how_to_use_it(tmp_path) -> None:
                                       "of": {"name": "kw", "kind": "keyword", "vocabulary": VOCAB, "query_prompt": "",
                                              "document_prompt": "", "normalize": True}}
     assert record["document_fingerprint"] == record["from"]["document_fingerprint"]
-    assert record["map"]["kind"] == "orthogonal" and record["map"]["options"] == {"kind": "orthogonal", "identity_weight": 0.001, "seed": 0}
+    assert record["map"]["kind"] == "orthogonal" and record["map"]["options"] == {"kind": "orthogonal", "identity_weight": 0.01, "seed": 0}
     sample = record["sample"]
     assert sample["chunks"] == 60 and sample["train"] + sample["heldout"] == 60 and sample["heldout"] >= 2
     heldout = record["quality"]["heldout"]
