@@ -28,10 +28,9 @@ from ragshift.harness.protocols import EMBEDDER_TAG, StoredIndex, VectorStore, d
 from ragshift.harness.recorded_model import spec_of
 from ragshift.harness.retrieval import IndexRetriever
 from ragshift.harness.shipping import collections as col
-from ragshift.harness.shipping.aliases import (
-    Alias, BridgeRef, Target, check_alias_name, describe_target, promoted, rolled_back, same_target, without,
-)
+from ragshift.harness.shipping.aliases import BridgeRef, Target, describe_target, same_target
 from ragshift.harness.shipping.bridged import bridge_ref, check_source, open_bridge
+from ragshift.harness.shipping.aliases import Alias, check_alias_name, promoted, rolled_back, without
 from ragshift.harness.systems import build_adapter, build_chunker, load_embedder, open_store
 
 
@@ -171,6 +170,7 @@ def served_embedder(config: RunConfig, target: Target, index: StoredIndex) -> An
 def embedder_of(config: RunConfig, index: StoredIndex) -> Any:
     """The embedder recorded in a serving collection, checked against its fingerprint."""
     from ragshift.harness.cache import CachedEmbedder, EmbeddingCache
+    from ragshift.harness.errors import FingerprintMismatch
 
     spec = spec_of(index.tags)
     cache = EmbeddingCache(config.cache.path / "embeddings.sqlite")
