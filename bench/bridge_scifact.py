@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--holdout", type=float, default=0.2)
     parser.add_argument("--kinds", nargs="+", choices=list(KINDS), default=list(KINDS))
     parser.add_argument("--smoke", action="store_true", help="30 claims, their abstracts and 200 others; RESULTS.md untouched")
+    parser.add_argument("--print-only", action="store_true", help="print the section; leave bench/RESULTS.md as it is")
     parser.add_argument("--docs", type=int, default=None,
                         help="a sub-corpus of this many abstracts: every one judged for a test claim, then seeded others")
     args = parser.parse_args()
@@ -124,7 +125,8 @@ def main() -> None:
     out = REPO / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"bridge_scifact{'-' + str(args.docs) if args.docs else ''}.json").write_text(json.dumps({"runs": runs, "results": results, "encoded": encoded}, indent=1))
-    write_section(REPO / "bench" / "RESULTS.md", "bridge_scifact", text)
+    if not args.print_only:
+        write_section(REPO / "bench" / "RESULTS.md", "bridge_scifact", text)
 
 
 def sub_corpus(corpus, n: int, seed: int = 0):
