@@ -144,15 +144,20 @@ class RagshiftRetriever(BaseRetriever):
     ) -> RagshiftRetriever:
         """The collection ``alias`` (e.g. ``"production"``) points at now (see ``ragshift promote``).
 
-        Without ``embedder``, the model recorded in the collection by ``ragshift reindex`` is loaded;
-        either way its fingerprint must match the collection's. Resolved once: a later promote
-        does not move an open retriever (open a new one to follow the alias).
+        Without ``embedder``, the model recorded in the collection by ``ragshift reindex`` is loaded (or,
+        when the alias is served through a bridge, the bridge folder it records, with both its models);
+        either way its fingerprint must match the collection's (and a bridge's, the one promoted).
+        Resolved once: a later promote does not move an open retriever (open a new one to follow the alias).
         """
         from ragshift.harness.recorded_model import recorded_embedder
         from ragshift.harness.shipping.aliases import resolve
+        from ragshift.harness.shipping.bridged import open_bridge
 
         store = _store(store)
-        index = store.open(resolve(store.aliases(), alias).collection)
+        target = resolve(store.aliases(), alias)
+        index = store.open(target.collection)
+        if target.bridge is not None:
+            embedder = open_bridge(target.bridge, index, embedder=embedder)
         return cls(index, embedder or recorded_embedder(index.tags), similarity_top_k=similarity_top_k)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:

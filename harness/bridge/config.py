@@ -30,7 +30,8 @@ class BridgeSection(Section):
     sample: int = Field(2000, ge=10, description="Chunks of the corpus embedded with both models (at most the corpus).")
     holdout: float = Field(0.2, gt=0, lt=1, description="Share of the sampled documents held out to measure the fit.")
     map: MapKind = "orthogonal"
-    identity_weight: float = Field(0.01, ge=0)
+    identity_weight: float = Field(
+        0.01, ge=0, description="Pull towards no change; chosen on dev queries of two model changes (bench/bridge_identity.py).")
     rank: int = Field(32, ge=1, description="affine: rank of the change the map makes.")
     hidden: int = Field(256, ge=1, description="mlp: width of the residual layer.")
     epochs: int = Field(100, ge=1, description="mlp: passes over the sample.")

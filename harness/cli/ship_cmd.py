@@ -67,8 +67,12 @@ def promote_command(
     for check in done.checks:
         colour = {"ok": "green", "FAIL": "red", "skip": "yellow"}[check.mark]
         console().print(f"  [{colour}]{check.mark:>4}[/] {check.name}: {escape(check.detail)}")
-    was = done.alias.previous[-1] if done.alias.previous else "nothing"
-    console().print(f"[bold green]{alias}[/]: {was} → [bold]{done.alias.collection}[/]" + (" [red](forced)[/]" if done.forced else ""))
+    from ragshift.harness.shipping.aliases import describe_target
+
+    targets = done.alias.previous_targets()
+    was = escape(describe_target(targets[-1])) if targets else "nothing"
+    console().print(f"[bold green]{alias}[/]: {was} → [bold]{escape(describe_target(done.alias.target))}[/]"
+                    + (" [red](forced)[/]" if done.forced else ""))
 
 
 @app.command("rollback")
@@ -81,7 +85,11 @@ def rollback_command(config: Path = CONFIG, alias: str = ALIAS, wait: float = WA
         from ragshift.harness.shipping.promote import rollback
 
         back = rollback(load_config(config), alias=alias, wait=wait)
-    console().print(f"[bold green]{alias}[/] → [bold]{back.collection}[/] (rolled back from {back.history[-1]['from']})")
+    from ragshift.harness.shipping.aliases import describe_target
+
+    last = back.history[-1]
+    was = last["from"] + (" via bridge " + last["from_bridge"] if last.get("from_bridge") else "")
+    console().print(f"[bold green]{alias}[/] → [bold]{escape(describe_target(back.target))}[/] (rolled back from {escape(was)})")
 
 
 @app.command("drop")
@@ -118,19 +126,39 @@ def status_command(config: Path = CONFIG) -> None:
         found, named = col.list_collections(store), store.aliases().all()
     out = console()
     out.print(f"store: {escape(store.location)}")
-    table = Table("alias", "collection", "previous (rollback)", "last change", title="aliases")
+    table = Table("alias", "collection", "queries served by", "previous (rollback)", "last change", title="aliases")
     for a in named:
         last = a.history[-1] if a.history else {}
-        table.add_row(a.name, a.collection, ", ".join(reversed(a.previous)) or "-", f"{last.get('action', '')} {last.get('at', '')}")
+        previous = [c + (" (bridged)" if b else "") for c, b in reversed(a.previous_targets())]
+        by = f"bridge {a.bridge.target_name} → {a.bridge.source_name}" if a.bridge else "the collection's model"
+        table.add_row(a.name, a.collection, by, ", ".join(previous) or "-", f"{last.get('action', '')} {last.get('at', '')}")
     out.print(table if named else "aliases: none")
+    for a in named:
+        if a.bridge is not None:
+            out.print(f"{a.name} serves queries through {escape(a.bridge.label())}")
+            out.print("  " + _full_reindex(a.bridge, found))
     pointing = {}
     for a in named:
-        pointing.setdefault(a.collection, []).append(a.name)
-        for p in a.previous:
-            pointing.setdefault(p, []).append(f"({a.name} rollback)")
+        pointing.setdefault(a.collection, []).append(a.name + (" (bridged)" if a.bridge else ""))
+        for p, b in a.previous_targets():
+            pointing.setdefault(p, []).append(f"({a.name} rollback{', bridged' if b else ''})")
     table = Table("collection", "model", "fingerprint", "vectors", "complete", "aliases", title="collections")
     for c in found:
         complete = c.tags.get(col.COMPLETE)
         table.add_row(c.name, c.model, str(c.fingerprint), str(c.count), "-" if complete is None else ("yes" if complete else "NO"),
                       " ".join(pointing.get(c.name, [])) or "-")
     out.print(table)
+
+
+def _full_reindex(bridge, found) -> str:
+    """Where the bridged model's own full re-index stands: what replaces the bridge once complete."""
+    from ragshift.harness.shipping import collections as col
+
+    own = [c for c in found if c.fingerprint == bridge.target and c.tags.get(col.ROLE) == "serving"]
+    done = [c for c in own if c.tags.get(col.COMPLETE)]
+    name = bridge.target_name or bridge.target
+    if done:
+        return f"full re-index of {name} complete: {done[0].name}; `ragshift promote -e {name}` replaces the bridge"
+    if own:
+        return f"full re-index of {name} under way: {own[0].name} ({own[0].count} vectors, not complete)"
+    return f"no collection of {name} yet: `ragshift reindex -e {name}` builds the full re-index that replaces the bridge"

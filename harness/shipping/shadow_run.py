@@ -91,13 +91,18 @@ def served_system(config: RunConfig, alias: str, console: Console) -> tuple[Embe
     from ragshift.harness.recorded_model import spec_of
     from ragshift.harness.retrieval import IndexRetriever
     from ragshift.harness.shipping.aliases import resolve
-    from ragshift.harness.shipping.promote import embedder_of
+    from ragshift.harness.shipping.aliases import describe_target
+    from ragshift.harness.shipping.promote import served_embedder
     from ragshift.harness.systems import System, build_chunker, open_store
 
     store = open_store(config.store)
-    index = store.open(resolve(store.aliases(), alias).collection)
-    spec, embedder = spec_of(index.tags), embedder_of(config, index)
-    console.print(f"current: alias [bold]{alias}[/] → {index.name} ({spec.name}, fingerprint {index.embedder_fingerprint})")
+    pointed = resolve(store.aliases(), alias)
+    index = store.open(pointed.collection)
+    spec, embedder = spec_of(index.tags), served_embedder(config, pointed.target, index)
+    if pointed.bridge is not None:
+        spec = EmbedderConfig(name=f"{pointed.bridge.target_name}-bridged", kind="bridged", model=pointed.bridge.path)
+    console.print(f"current: alias [bold]{alias}[/] → {describe_target(pointed.target)} ({spec.name}, fingerprint "
+                  f"{index.embedder_fingerprint if pointed.bridge is None else embedder.fingerprint()})")
     retriever = IndexRetriever(index, LiveQueries(embedder), fanout=config.store.fanout)  # type: ignore[arg-type]
     info = {"collection": index.name, "alias": alias, "chunks": index.count(), "reused": True}
     return spec, System(spec.name, embedder, build_chunker(config), retriever, info, {"index": 0.0})
