@@ -34,8 +34,6 @@ def build_adapter(config: RunConfig, spec: EmbedderConfig, cache: EmbeddingCache
 def build_recorded(record: Mapping[str, Any]) -> Embedder:
     """A fresh embedder (no cache) from a recorded ``[[embedders]]`` table, as a bridge folder keeps them
     (a ``testing.degraded`` record holds the record it degrades under ``of``)."""
-    from ragshift.adapters.embedders.factory import build_embedder
-
     record = dict(record)
     if record.get("kind") == DEGRADED:
         from ragshift.harness.testing.degraded import NoisyEmbedder
@@ -45,6 +43,13 @@ def build_recorded(record: Mapping[str, Any]) -> Embedder:
         spec = EmbedderConfig.model_validate(record)
     except ValueError as exc:
         raise RagshiftError(f"bridge folder records an embedder this version cannot rebuild: {exc}") from None
+    return from_spec(spec)
+
+
+def from_spec(spec: EmbedderConfig) -> Embedder:
+    """The factory's adapter for one plain (non-wrapping) embedder config, uncached."""
+    from ragshift.adapters.embedders.factory import build_embedder
+
     return build_embedder(spec.kind, **spec.adapter_options())
 
 

@@ -32,9 +32,9 @@ def spec_of(tags: Mapping[str, Any]) -> EmbedderConfig:
 
 def recorded_embedder(tags: Mapping[str, Any]) -> Embedder:
     """Build the embedder a serving collection records (not cached; the model loads lazily)."""
-    from ragshift.adapters.embedders.factory import build_embedder
+    from ragshift.harness.embedders import from_spec
 
     spec = spec_of(tags)
     if spec.kind == DEGRADED:
         raise ConfigError("a testing.degraded embedder wraps another config entry: pass the embedder explicitly")
-    return build_embedder(spec.kind, **spec.adapter_options())
+    return from_spec(spec)
