@@ -19,6 +19,7 @@ from ragshift.harness.indexing import build_index
 from ragshift.harness.errors import ConfigError
 from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, RetrievalSystem, Retriever, VectorStore
 from ragshift.harness.retrieval import IndexRetriever
+from ragshift.harness.score_cache import cached_scorer
 
 
 @dataclass
@@ -130,7 +131,8 @@ class SystemBuilder:
     """Builds a run's configured systems, each once per corpus; a hybrid or rerank system reuses the
     built parts it names, and every dense system of one embedder shares one cached embedder.
 
-    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (tests inject fakes this way)."""
+    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (tests inject fakes this way); every
+    scorer, built or given, answers from the score cache in ``[cache] path`` (``scores.sqlite``)."""
 
     def __init__(
         self, config: RunConfig, *, console: Console, wait: float = 0.0,
@@ -158,6 +160,7 @@ class SystemBuilder:
     def scorer(self, value: str) -> CrossScorer:
         if value not in self.scorers:
             self.scorers[value] = build_cross_scorer(value)
+        self.scorers[value] = cached_scorer(self.scorers[value], self.config.cache.path)
         return self.scorers[value]
 
 
