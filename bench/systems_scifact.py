@@ -120,6 +120,12 @@ class Dense:
     """The same index with an uncached query encoder (for latency)."""
     build_s: float
     embedded: int
+    load: float = 0.0
+
+    def cost(self, what: str, n_docs: int) -> str:
+        """Re-embedding the corpus, with the time it took when this run embedded it."""
+        took = f" ({self.build_s:.0f} s here at load {self.load:.0f})" if self.embedded else ""
+        return f"re-embedding {n_docs} abstracts with {what}{took}"
 
 
 def dense_system(label: str, inner: Any, corpus, workdir: Path) -> Dense:
@@ -139,7 +145,7 @@ def dense_system(label: str, inner: Any, corpus, workdir: Path) -> Dense:
     log(f"{label} index: {stats['chunks']} chunks, {stats['added']} embedded now in {seconds:.1f} s ({load()})"
         if stats["added"] else f"{label} index reused ({seconds:.1f} s)")
     wrap = lambda e: DenseRetriever(IndexRetriever(index, e), e, documents=corpus.documents_fingerprint, chunker=chunker.fingerprint())  # noqa: E731
-    return Dense(wrap(embedder), wrap(inner), seconds, stats["added"])
+    return Dense(wrap(embedder), wrap(inner), seconds, stats["added"], os.getloadavg()[0])
 
 
 def paired(baseline: Row, candidate: Row):
@@ -291,9 +297,13 @@ def main() -> int:
 
     minilm = dense_system("all-MiniLM-L6-v2", SentenceTransformerEmbedder("all-MiniLM-L6-v2"), corpus, args.workdir)
     bge = dense_system("bge-small-en-v1.5", OnnxEmbedder("bge-small-en-v1.5"), corpus, args.workdir)
-    tuned = None
+    tuned, tune_cost = None, ""
     if (args.tuned / "READY").is_file():
+        from ragshift.harness.finetune.card import read_record
+
         tuned = dense_system("mnrl+hn", SentenceTransformerEmbedder(str(args.tuned)), corpus, args.workdir)
+        record = read_record(args.tuned) or {}
+        tune_cost = f"fine-tuning ({record['seconds']:.0f} s) + " if "seconds" in record else "fine-tuning + "
     else:
         log(f"{args.tuned}/READY not there yet: no fine-tune rows")
     chosen, dev = choose_fusion(bge.system, bm25, corpus)
@@ -303,10 +313,10 @@ def main() -> int:
     rows = [
         evaluate("BM25 (bm25s, lucene, k1 1.5, b 0.75)", "bm25", bm25, queries, qrels, index_cost=f"a BM25 build ({bm25_s:.1f} s)"),
         evaluate("bge-small-en-v1.5 (int8 ONNX, CLS)", "dense", bge.system, queries, qrels, reindex=True,
-                 index_cost=f"re-embedding {n_docs} abstracts with bge-small"),
+                 index_cost=bge.cost("bge-small", n_docs)),
     ]
     hybrids = {n: evaluate(f"hybrid {n} (bge + BM25)", "hybrid", HybridRetriever([bge.system, bm25], fusion=f, depth=100), queries, qrels,
-                           reindex=True, index_cost=f"re-embedding {n_docs} abstracts with bge-small + a BM25 build")
+                           reindex=True, index_cost=bge.cost("bge-small", n_docs) + " + a BM25 build")
                for n, f in fusions().items()}
     rows += [hybrids[chosen]]
     hybrids[chosen].name += " ← chosen on train"
@@ -325,7 +335,7 @@ def main() -> int:
             continue
         hits_before, misses_before = scorer.hits, scorer.misses
         cost = {"BM25": f"a BM25 build ({bm25_s:.1f} s)", "all-MiniLM-L6-v2": "none beyond the baseline's index",
-                "mnrl+hn": f"fine-tuning + re-embedding {n_docs} abstracts"}[stage]
+                "mnrl+hn": tune_cost + (tuned.cost("the fine-tune", n_docs) if tuned else "")}[stage]
         reranks[stage] = evaluate(f"rerank({stage} top {depth}) ms-marco-MiniLM-L-12", "rerank",
                                   RerankRetriever(first, scorer, top_n=depth, texts=texts), queries, qrels,
                                   reindex=stage == "mnrl+hn", index_cost=cost, extra={"depth": depth, "first": stage})
@@ -334,7 +344,7 @@ def main() -> int:
     rows += [reranks[s] for s in ("BM25", "all-MiniLM-L6-v2") if s in reranks]
     if tuned:
         rows.append(evaluate("mnrl+hn fine-tune of MiniLM (dense)", "dense", tuned.system, queries, qrels, reindex=True,
-                             index_cost=f"fine-tuning + re-embedding {n_docs} abstracts"))
+                             index_cost=tune_cost + tuned.cost("the fine-tune", n_docs)))
         if "mnrl+hn" in reranks:
             rows.append(reranks["mnrl+hn"])
 
