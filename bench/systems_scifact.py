@@ -122,10 +122,49 @@ class Dense:
     embedded: int
     load: float = 0.0
 
+    rate: float = 0.0
+    """Abstracts per second measured on a sample (when the vectors came from a cache)."""
+
     def cost(self, what: str, n_docs: int) -> str:
-        """Re-embedding the corpus, with the time it took when this run embedded it."""
-        took = f" ({self.build_s:.0f} s here at load {self.load:.0f})" if self.embedded else ""
+        """Re-embedding the corpus: the time it took when this run embedded it, else the sampled rate."""
+        took = (f" ({self.build_s:.0f} s here at load {self.load:.0f})" if self.embedded
+                else f" (≈ {n_docs / self.rate:.0f} s at {self.rate:.1f}/s)" if self.rate else "")
         return f"re-embedding {n_docs} abstracts with {what}{took}"
+
+
+def import_vectors(source: Path, workdir: Path, inner: Any) -> int:
+    """Copy ``inner``'s vectors (queries and documents) from another bench's embedding cache, read-only:
+    rows are keyed by embedder fingerprint and text hash, so they are what this run would compute."""
+    import sqlite3
+
+    import numpy as np
+
+    from ragshift.harness.cache import EmbeddingCache
+    from ragshift.harness.protocols import document_fingerprint
+
+    if not source.is_file():
+        return 0
+    target = EmbeddingCache(workdir / "cache" / "embeddings.sqlite")
+    db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    copied = 0
+    try:
+        for kind, fp in (("q", inner.fingerprint()), ("d", document_fingerprint(inner))):
+            rows = db.execute("SELECT text_sha256, dim, vector FROM embeddings WHERE fingerprint = ? AND kind = ?", (fp, kind)).fetchall()
+            if rows:
+                target.put(fp, kind, [r[0] for r in rows], np.stack([np.frombuffer(r[2], dtype="<f4") for r in rows]))
+                copied += len(rows)
+    finally:
+        db.close()
+    return copied
+
+
+def embed_rate(inner: Any, corpus, n: int = 100) -> float:
+    """Abstracts per second of ``inner`` (no cache) over the first ``n`` abstracts."""
+    texts = [d.full_text for d in list(corpus.documents.values())[:n]]
+    inner.embed_documents(texts[:2])  # load the model
+    t0 = time.perf_counter()
+    inner.embed_documents(texts)
+    return n / (time.perf_counter() - t0)
 
 
 def dense_system(label: str, inner: Any, corpus, workdir: Path) -> Dense:
@@ -142,10 +181,10 @@ def dense_system(label: str, inner: Any, corpus, workdir: Path) -> Dense:
     t0 = time.perf_counter()
     index, stats = build_index(corpus, chunker=chunker, embedder=embedder, store=ChromaStore(workdir / "chroma"))
     seconds = time.perf_counter() - t0
-    log(f"{label} index: {stats['chunks']} chunks, {stats['added']} embedded now in {seconds:.1f} s ({load()})"
+    log(f"{label} index: {stats['chunks']} chunks, {embedder.misses} embedded now, {stats['added']} written, {seconds:.1f} s ({load()})"
         if stats["added"] else f"{label} index reused ({seconds:.1f} s)")
     wrap = lambda e: DenseRetriever(IndexRetriever(index, e), e, documents=corpus.documents_fingerprint, chunker=chunker.fingerprint())  # noqa: E731
-    return Dense(wrap(embedder), wrap(inner), seconds, stats["added"], os.getloadavg()[0])
+    return Dense(wrap(embedder), wrap(inner), seconds, embedder.misses, os.getloadavg()[0])
 
 
 def paired(baseline: Row, candidate: Row):
@@ -265,6 +304,8 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=BENCH_MODELS / "systems_scifact")
     parser.add_argument("--scores", type=Path, default=BENCH_MODELS / "scores" / "scores.sqlite")
     parser.add_argument("--tuned", type=Path, default=BENCH_MODELS / "scifact" / "mnrl+hn")
+    parser.add_argument("--import-vectors", type=Path, action="append", default=[],
+                        help="another bench's embeddings.sqlite to copy this run's models' vectors from (read-only)")
     parser.add_argument("--score-seconds", type=float, default=0.0, help="seconds of new cross-encoder scoring in this run")
     parser.add_argument("--latency", action="store_true", help="time one claim at a time per system (p50/p95)")
     parser.add_argument("--write", action="store_true", help="write the section of bench/RESULTS.md")
@@ -295,17 +336,27 @@ def main() -> int:
     differ, llama_s = bm25_vs_llamaindex(bm25, queries)
     log(f"LlamaIndex BM25Retriever over the same index: {differ}/{len(queries)} top-10s differ (ties aside); {llama_s:.1f} s one claim a call")
 
-    minilm = dense_system("all-MiniLM-L6-v2", SentenceTransformerEmbedder("all-MiniLM-L6-v2"), corpus, args.workdir)
-    bge = dense_system("bge-small-en-v1.5", OnnxEmbedder("bge-small-en-v1.5"), corpus, args.workdir)
-    tuned, tune_cost = None, ""
+    models = {"all-MiniLM-L6-v2": SentenceTransformerEmbedder("all-MiniLM-L6-v2"), "bge-small-en-v1.5": OnnxEmbedder("bge-small-en-v1.5")}
     if (args.tuned / "READY").is_file():
-        from ragshift.harness.finetune.card import read_record
-
-        tuned = dense_system("mnrl+hn", SentenceTransformerEmbedder(str(args.tuned)), corpus, args.workdir)
-        record = read_record(args.tuned) or {}
-        tune_cost = f"fine-tuning ({record['seconds']:.0f} s) + " if "seconds" in record else "fine-tuning + "
+        models["mnrl+hn"] = SentenceTransformerEmbedder(str(args.tuned))
     else:
         log(f"{args.tuned}/READY not there yet: no fine-tune rows")
+    for source in args.import_vectors:
+        for label, inner in models.items():
+            if copied := import_vectors(source, args.workdir, inner):
+                log(f"{label}: {copied} vectors copied from {source} (same fingerprint)")
+    dense = {label: dense_system(label, inner, corpus, args.workdir) for label, inner in models.items()}
+    for label, d in dense.items():
+        if not d.embedded and args.latency:
+            d.rate = embed_rate(models[label], corpus)
+            log(f"{label}: {d.rate:.1f} abstracts/s on the first 100 ({load()})")
+    minilm, bge, tuned = dense["all-MiniLM-L6-v2"], dense["bge-small-en-v1.5"], dense.get("mnrl+hn")
+    tune_cost = ""
+    if tuned:
+        from ragshift.harness.finetune.card import read_record
+
+        record = read_record(args.tuned) or {}
+        tune_cost = f"fine-tuning ({record['seconds']:.0f} s) + " if "seconds" in record else "fine-tuning + "
     chosen, dev = choose_fusion(bge.system, bm25, corpus)
     log(f"fusion chosen on the {len(corpus.select('train'))} train claims: {chosen}")
 
