@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import defaultdict
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from ragshift.harness.errors import RagshiftError
 from ragshift.harness.fingerprint import text_hash
@@ -104,7 +104,8 @@ class CachedScorer:
     Each distinct missing pair is scored once, ``chunk`` pairs per call to ``inner``, and each chunk is
     stored as soon as it is scored, so an interrupted run keeps what it scored (the CrossScorer contract:
     a pair's score does not depend on the other pairs of a call). ``hits`` / ``misses`` count requested
-    pairs answered from / not found in the cache. The fingerprint is the inner one.
+    pairs answered from / not found in the cache. The fingerprint is the inner one. Within ``live()``
+    every pair goes to ``inner`` and the cache is neither read nor written (to time the model itself).
     """
 
     def __init__(self, inner: CrossScorer, cache: ScoreCache, *, chunk: int = 256) -> None:
@@ -115,10 +116,22 @@ class CachedScorer:
         self.chunk = chunk
         self.hits = 0
         self.misses = 0
+        self._live = False
+
+    @contextmanager
+    def live(self) -> Iterator[None]:
+        """Score with ``inner`` only while inside (latency measurements)."""
+        self._live = True
+        try:
+            yield
+        finally:
+            self._live = False
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         if not pairs:
             return []
+        if self._live:
+            return self._checked(pairs)
         fingerprint = self.inner.fingerprint()
         keys = [(text_hash(q), text_hash(p)) for q, p in pairs]
         found = self.cache.get(fingerprint, keys)
@@ -126,10 +139,8 @@ class CachedScorer:
         todo = list(missing.items())
         for start in range(0, len(todo), self.chunk):
             batch = todo[start : start + self.chunk]
-            fresh = list(self.inner.score([pair for _, pair in batch]))
-            if len(fresh) != len(batch):
-                raise RagshiftError(f"cross-encoder returned {len(fresh)} scores for {len(batch)} pairs")
-            scored = {k: float(s) for (k, _), s in zip(batch, fresh)}
+            fresh = self._checked([pair for _, pair in batch])
+            scored = {k: s for (k, _), s in zip(batch, fresh)}
             self.cache.put(fingerprint, scored)
             found.update(scored)
         self.misses += sum(k in missing for k in keys)
@@ -138,6 +149,12 @@ class CachedScorer:
 
     def fingerprint(self) -> str:
         return self.inner.fingerprint()
+
+    def _checked(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        scores = [float(s) for s in self.inner.score(pairs)]
+        if len(scores) != len(pairs):
+            raise RagshiftError(f"cross-encoder returned {len(scores)} scores for {len(pairs)} pairs")
+        return scores
 
     def describe(self) -> Mapping[str, Any]:
         return {**self.inner.describe(), "cache": str(self.cache.path)}

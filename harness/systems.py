@@ -4,9 +4,10 @@ adapters; a dense one is a cached embedder, chunker, vector store and index."""
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from rich.console import Console
 
@@ -19,7 +20,7 @@ from ragshift.harness.indexing import build_index
 from ragshift.harness.errors import ConfigError
 from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, RetrievalSystem, Retriever, VectorStore
 from ragshift.harness.retrieval import IndexRetriever
-from ragshift.harness.score_cache import cached_scorer
+from ragshift.harness.score_cache import CachedScorer, cached_scorer
 
 
 @dataclass
@@ -156,6 +157,15 @@ class SystemBuilder:
         if key not in self.built:
             self.built[key] = build_retrieval_system(self.config, self.config.system(name), corpus, builder=self)
         return self.built[key]
+
+    @contextmanager
+    def live_scores(self) -> Iterator[None]:
+        """Within: every cross-encoder scores for real, bypassing the score cache (to time a rerank system)."""
+        with ExitStack() as stack:
+            for scorer in self.scorers.values():
+                if isinstance(scorer, CachedScorer):
+                    stack.enter_context(scorer.live())
+            yield
 
     def scorer(self, value: str) -> CrossScorer:
         if value not in self.scorers:

@@ -147,14 +147,21 @@ def test_a_stored_non_number_is_a_clear_error(tmp_path) -> None:
         cache.get("fp", [key])
 
 
-def test_a_rerun_of_a_rerank_system_scores_no_pair(tmp_path) -> None:
-    """The composition root wraps every cross-encoder (built or given) in the run's score cache."""
+def test_a_rerun_of_a_rerank_system_scores_no_pair_but_its_latency_is_the_model_s(tmp_path) -> None:
+    """The composition root wraps every cross-encoder (built or given) in the run's score cache; the
+    latency series bypasses it, so a rerank system's p50 is its model's."""
     from ragshift.harness.run import run_eval
     from tests.systems.test_systems_eval import systems_config
 
     config = load_config(systems_config(tmp_path))
-    first, second = TokenOverlapScorer(), TokenOverlapScorer()
-    run_eval(config, output=tmp_path / "a", cross_scorers={FAKE_CROSS_ENCODER: first})
-    run_eval(config, output=tmp_path / "b", cross_scorers={FAKE_CROSS_ENCODER: second})
+    quiet = config.model_copy(update={"cost": config.cost.model_copy(update={"enabled": False})})
+    first, second, timed = TokenOverlapScorer(), TokenOverlapScorer(), TokenOverlapScorer()
+    run_eval(quiet, output=tmp_path / "a", cross_scorers={FAKE_CROSS_ENCODER: first})
+    run_eval(quiet, output=tmp_path / "b", cross_scorers={FAKE_CROSS_ENCODER: second})
     assert sum(first.calls) > 0 and second.calls == []
-    assert ScoreCache(config.cache.path / FILE).count(first.fingerprint()) == sum(first.calls)
+    cache = ScoreCache(config.cache.path / FILE)
+    assert cache.count(first.fingerprint()) == sum(first.calls)
+    run_eval(config, output=tmp_path / "c", cross_scorers={FAKE_CROSS_ENCODER: timed})
+    n = config.cost.warmup + min(config.cost.latency_queries, 3)
+    assert len(timed.calls) == n and all(0 < c <= 4 for c in timed.calls)  # one live call per timed query
+    assert cache.count() == sum(first.calls)
