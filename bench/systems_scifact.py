@@ -230,15 +230,36 @@ class Scoring:
     """Pairs still unscored within top 100, per first stage."""
 
 
-def score_shallow_first(stages: dict[str, Any], queries, texts, scorer, budget_s: float) -> Scoring:
+_WORKER: Any = None
+
+
+def _start_worker(scores: str) -> None:
+    """A worker process: its own one-thread cross-encoder behind the shared score cache."""
+    global _WORKER
+    from ragshift.adapters.rerankers.onnx_cross_encoder import OnnxCrossEncoder
+    from ragshift.harness.score_cache import CachedScorer, ScoreCache
+
+    _WORKER = CachedScorer(OnnxCrossEncoder(threads=1), ScoreCache(scores))
+
+
+def _score_in_worker(pairs: list[tuple[str, str]]) -> int:
+    _WORKER.score(pairs)
+    return len(pairs)
+
+
+def score_shallow_first(stages: dict[str, Any], queries, texts, scorer, budget_s: float, workers: int = 1) -> Scoring:
     """Score the first stages' top-100 pairs not yet cached, ranks 1–10 of every stage and claim first,
-    for at most ``budget_s`` seconds; report how deep each stage is covered."""
+    for at most ``budget_s`` seconds (``workers`` processes of one thread each when > 1, sharing the
+    score cache); report how deep each stage is covered."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     from ragshift.harness.fingerprint import text_hash
 
     ranked = {n: s.retrieve(queries, k=100) for n, s in stages.items()}
     by_text = {q.qid: q.text for q in queries}
     fp = scorer.fingerprint()
     out = Scoring()
+    pool = None
     t0 = time.perf_counter()
     for lo, hi in zip((0, *DEPTHS), DEPTHS):
         wanted = list(dict.fromkeys((by_text[qid], texts[h.doc_id]) for n in stages for qid, hits in ranked[n].items() for h in hits[lo:hi]))
@@ -246,16 +267,28 @@ def score_shallow_first(stages: dict[str, Any], queries, texts, scorer, budget_s
         todo = [p for p in wanted if (text_hash(p[0]), text_hash(p[1])) not in found]
         if todo:
             log(f"ranks {lo + 1}–{hi}: {len(todo)} of {len(wanted)} pairs to score ({load()})")
-        for start in range(0, len(todo), 64):
-            if time.perf_counter() - t0 > budget_s:
-                break
-            chunk = todo[start : start + 64]
-            c0 = time.perf_counter()
-            scorer.score(chunk)
-            out.new_pairs += len(chunk)
-            out.seconds += time.perf_counter() - c0
-            if (start // 64) % 10 == 9:
-                log(f"  {out.new_pairs} pairs scored, {out.new_pairs / out.seconds:.1f} pairs/s ({load()})")
+        chunks = [todo[start : start + 32] for start in range(0, len(todo), 32)]
+        c0 = time.perf_counter()
+        if workers > 1 and chunks and time.perf_counter() - t0 < budget_s:
+            if pool is None:
+                pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(str(scorer.cache.path),))
+            pending = set()
+            while (chunks or pending) and (pending or time.perf_counter() - t0 < budget_s):
+                while chunks and len(pending) < 2 * workers and time.perf_counter() - t0 < budget_s:
+                    pending.add(pool.submit(_score_in_worker, chunks.pop(0)))
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                out.new_pairs += sum(f.result() for f in done)
+                if out.new_pairs % 640 < 32:
+                    log(f"  {out.new_pairs} pairs scored, {out.new_pairs / (out.seconds + time.perf_counter() - c0):.1f} pairs/s ({load()})")
+        else:
+            for chunk in chunks:
+                if time.perf_counter() - t0 > budget_s:
+                    break
+                scorer.score(chunk)
+                out.new_pairs += len(chunk)
+        out.seconds += time.perf_counter() - c0 if todo else 0.0
+    if pool is not None:
+        pool.shutdown()
     for n in stages:
         pairs = {d: [(text_hash(by_text[qid]), text_hash(texts[h.doc_id])) for qid, hits in ranked[n].items() for h in hits[:d]] for d in DEPTHS}
         cached = set(scorer.cache.get(fp, pairs[100]))
@@ -307,6 +340,7 @@ def main() -> int:
     parser.add_argument("--import-vectors", type=Path, action="append", default=[],
                         help="another bench's embeddings.sqlite to copy this run's models' vectors from (read-only)")
     parser.add_argument("--score-seconds", type=float, default=0.0, help="seconds of new cross-encoder scoring in this run")
+    parser.add_argument("--workers", type=int, default=1, help="cross-encoder processes of one thread each (1: this process)")
     parser.add_argument("--latency", action="store_true", help="time one claim at a time per system (p50/p95)")
     parser.add_argument("--write", action="store_true", help="write the section of bench/RESULTS.md")
     args = parser.parse_args()
@@ -375,7 +409,7 @@ def main() -> int:
     texts = {d.doc_id: d.full_text for d in corpus.documents.values()}
     scorer = CachedScorer(OnnxCrossEncoder(), ScoreCache(args.scores))
     stages = {"BM25": bm25, "all-MiniLM-L6-v2": minilm.system, **({"mnrl+hn": tuned.system} if tuned else {})}
-    scoring = score_shallow_first(stages, queries, texts, scorer, args.score_seconds)
+    scoring = score_shallow_first(stages, queries, texts, scorer, args.score_seconds, args.workers)
     speed = throughput_log(args.scores.with_suffix(".runs.jsonl"), scoring)
     log(f"cross-encoder: {scoring.new_pairs} new pairs in {scoring.seconds:.0f} s this run; depth reached {scoring.depth}; "
         f"left within top 100 {scoring.left}; all runs {speed['pairs']} pairs at {speed['pairs_per_s']:.1f} pairs/s")
