@@ -404,7 +404,7 @@ def main() -> int:
                            reindex=True, index_cost=bge.cost("bge-small", n_docs) + " + a BM25 build")
                for n, f in fusions().items()}
     rows += [hybrids[chosen]]
-    hybrids[chosen].name += " ← chosen on train"
+    hybrids[chosen].name = hybrids[chosen].name.replace("(bge + BM25)", "(bge + BM25; fusion chosen on train)")
 
     texts = {d.doc_id: d.full_text for d in corpus.documents.values()}
     scorer = CachedScorer(OnnxCrossEncoder(), ScoreCache(args.scores))
@@ -481,7 +481,7 @@ def main() -> int:
         begin,
         "## 6. Simpler fixes (issue 12): BM25, a stronger untuned model, hybrids, rerankers and the fine-tune (SciFact test)",
         "",
-        f"`bench/systems_scifact.py --score-seconds N --latency --write` — {len(queries)} claims over {n_docs} abstracts "
+        f"`bench/systems_scifact.py {' '.join(sys.argv[1:])}` — {len(queries)} claims over {n_docs} abstracts "
         f"(title + text, one chunk each); baseline: untuned all-MiniLM-L6-v2. Load at the end: {load()} (other agents' jobs): "
         "quality numbers do not depend on load, times do. Hybrid fusion chosen on the "
         f"{len(corpus.select('train'))} SciFact train claims (dev nDCG@10: "
