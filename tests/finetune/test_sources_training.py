@@ -104,3 +104,6 @@ def test_new_losses_train_a_step(minilm_path, tmp_path, settings) -> None:
     assert result.record["steps"] == 1 and result.record["training_set"]["loss"] == settings["loss"]
     if settings["loss"] == "margin-mse":
         assert result.record["training_set"]["columns"] == ["anchor", "positive", "negative_1", "label"]
+        from ragshift.harness.score_cache import FILE, ScoreCache
+
+        assert ScoreCache(tmp_path / FILE).count() > 0  # the teacher's margins are kept beside the model
