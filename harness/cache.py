@@ -8,7 +8,6 @@ per-operation connections, so several processes (e.g. pytest-xdist workers) may 
 from __future__ import annotations
 
 import sqlite3
-import struct
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Literal, Mapping, Sequence
@@ -17,12 +16,11 @@ import numpy as np
 
 from ragshift.harness.errors import RagshiftError
 from ragshift.harness.fingerprint import text_hash
-from ragshift.harness.sqlite import connect, create_tables, select_in
+from ragshift.harness.sqlite import connect, create_tables, header_problem, select_in, table_columns
 from ragshift.harness.protocols import Embedder, document_fingerprint
 
 Kind = Literal["q", "d"]
 
-_MAGIC = b"SQLite format 3\x00"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
     fingerprint TEXT NOT NULL,
@@ -49,7 +47,7 @@ class EmbeddingCache:
         self._check_header()
         with self._connect() as db:
             create_tables(db, [_SCHEMA])
-            columns = [row[1] for row in db.execute("PRAGMA table_info(embeddings)")]
+            columns = table_columns(db, "embeddings")
         if columns != ["fingerprint", "kind", "text_sha256", "dim", "vector"]:
             raise self._corrupt(f"unexpected embeddings table columns {columns}")
 
@@ -93,23 +91,10 @@ class EmbeddingCache:
         return connect(self.path, timeout=self.timeout, what="embedding cache", unusable=self._corrupt)
 
     def _check_header(self) -> None:
-        """Reject files that are not sqlite, or are shorter than their header says (a partial copy).
-
-        Skipped while a ``-wal`` file exists: another connection is live and the header may be in flux.
-        """
-        wal = self.path.with_name(self.path.name + "-wal")
-        if not self.path.exists() or self.path.stat().st_size == 0 or wal.exists():
-            return
-        with self.path.open("rb") as fh:
-            header = fh.read(100)
-        if len(header) < 100 or not header.startswith(_MAGIC):
-            raise self._corrupt("not an sqlite database")
-        page_size = struct.unpack(">H", header[16:18])[0]
-        page_size = 65536 if page_size == 1 else page_size
-        pages = struct.unpack(">I", header[28:32])[0]
-        size_is_valid = header[24:28] == header[92:96]
-        if size_is_valid and self.path.stat().st_size < page_size * pages:
-            raise self._corrupt(f"truncated: header says {page_size * pages} bytes, file has {self.path.stat().st_size}")
+        """Reject files that are not sqlite, or are shorter than their header says (a partial copy)."""
+        problem = header_problem(self.path)
+        if problem is not None:
+            raise self._corrupt(problem)
 
     def _corrupt(self, problem: str) -> CacheCorrupt:
         return CacheCorrupt(f"embedding cache {self.path} is unusable ({problem}); delete the file to rebuild it")

@@ -169,7 +169,8 @@ def _score_system(
     tally.timings[f"{prefix}.retrieve"] = evaluation.seconds
     pool.add(spec.name, hits)
     if first and config.cost.enabled:
-        tally.latency[spec.name] = time_queries(system.retriever, ds.queries, config)
+        with builder.live_scores():  # a reranker's latency is its model's, not the score cache's
+            tally.latency[spec.name] = time_queries(system.retriever, ds.queries, config)
     if spec.kind in ("dense", "bm25") and config.metrics.depth < POOL_DEPTH:
         pool.add_deep(system.retriever.retrieve(ds.queries, k=POOL_DEPTH))
     tally.timings.update({f"{prefix}.{k}": v for k, v in system.timings.items()})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import struct
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -51,3 +52,31 @@ def select_in(db: sqlite3.Connection, query: str, keys: Sequence[str], *, params
     for start in range(0, len(unique), BATCH):
         batch = unique[start : start + BATCH]
         yield from db.execute(query.format(marks=",".join("?" * len(batch))), (*params, *batch))
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def header_problem(path: Path) -> str | None:
+    """Why ``path`` is not a whole sqlite file (not sqlite; shorter than its header says, i.e. a partial
+    copy), or None. Skipped (None) for a missing or empty file, and while a ``-wal`` file exists: another
+    connection is live and the header may be in flux."""
+    wal = path.with_name(path.name + "-wal")
+    if not path.exists() or path.stat().st_size == 0 or wal.exists():
+        return None
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        return "not an sqlite database"
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    pages = struct.unpack(">I", header[28:32])[0]
+    size_is_valid = header[24:28] == header[92:96]
+    if size_is_valid and path.stat().st_size < page_size * pages:
+        return f"truncated: header says {page_size * pages} bytes, file has {path.stat().st_size}"
+    return None
+
+
+def table_columns(db: sqlite3.Connection, table: str) -> list[str]:
+    """Column names of ``table`` in order (empty when it does not exist)."""
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]

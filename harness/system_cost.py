@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 def time_queries(retriever: Any, queries: Sequence[Any], config: RunConfig) -> dict[str, float]:
-    """p50/p95 of one query at a time through the system as evaluated (embedding cache on), on the
-    first ``[cost] latency_queries`` queries after ``[cost] warmup`` untimed ones."""
+    """p50/p95 of one query at a time through the system as evaluated (embedding cache on, cross-encoders
+    scoring live), on the first ``[cost] latency_queries`` queries after ``[cost] warmup`` untimed ones."""
     from ragshift.harness.cost import percentile
 
     sample = list(queries[: config.cost.latency_queries])

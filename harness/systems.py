@@ -15,9 +15,10 @@ Everything else (run, workflow, the CLI, finetune, shipping, bridge, the plug-in
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from rich.console import Console
 
@@ -30,6 +31,7 @@ from ragshift.harness.indexing import build_index
 from ragshift.harness.errors import ConfigError
 from ragshift.harness.protocols import Chunker, CrossScorer, Embedder, EmbeddingEngine, Generator, RetrievalSystem, Retriever, VectorStore
 from ragshift.harness.retrieval import IndexRetriever
+from ragshift.harness.score_cache import CachedScorer, cached_scorer
 
 if TYPE_CHECKING:
     from ragshift.harness.answers.config import AnswersConfig, GeneratorConfig
@@ -165,7 +167,8 @@ class SystemBuilder:
     """Builds a run's configured systems, each once per corpus; a hybrid or rerank system reuses the
     built parts it names, and every dense system of one embedder shares one cached embedder.
 
-    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (tests inject fakes this way)."""
+    ``cross_scorers`` maps a ``cross_encoder`` value to a ready scorer (tests inject fakes this way); every
+    scorer, built or given, answers from the score cache in ``[cache] path`` (``scores.sqlite``)."""
 
     def __init__(
         self, config: RunConfig, *, console: Console, wait: float = 0.0,
@@ -190,9 +193,19 @@ class SystemBuilder:
             self.built[key] = build_retrieval_system(self.config, self.config.system(name), corpus, builder=self)
         return self.built[key]
 
+    @contextmanager
+    def live_scores(self) -> Iterator[None]:
+        """Within: every cross-encoder scores for real, bypassing the score cache (to time a rerank system)."""
+        with ExitStack() as stack:
+            for scorer in self.scorers.values():
+                if isinstance(scorer, CachedScorer):
+                    stack.enter_context(scorer.live())
+            yield
+
     def scorer(self, value: str) -> CrossScorer:
         if value not in self.scorers:
             self.scorers[value] = build_cross_scorer(value)
+        self.scorers[value] = cached_scorer(self.scorers[value], self.config.cache.path)
         return self.scorers[value]
 
 

@@ -72,8 +72,8 @@ def run_finetune(
 
     ``base`` (default: the base model) embeds for mining, the query adapter, the pseudo-query filter
     and the record; pass a cached one to reuse vectors. ``callbacks`` are extra
-    ``transformers.TrainerCallback`` objects. ``cache_dir`` holds generated pseudo-queries (default:
-    beside ``output``); ``general`` are the ``[[datasets]]`` sets the forgetting budget protects, and
+    ``transformers.TrainerCallback`` objects. ``cache_dir`` holds generated pseudo-queries and the teacher's scores
+    (default: beside ``output``); ``general`` are the ``[[datasets]]`` sets the forgetting budget protects, and
     ``max_drop`` its default budget (``[policy] max_drop``). ``teacher`` / ``generator`` default to
     the ones ``[finetune.teacher]`` / ``[finetune.sources.generated]`` describe (built, like the default
     base, by the composition root ``ragshift.harness.systems``).
@@ -101,6 +101,10 @@ def run_finetune(
     sources = cfg.effective_sources()
     if teacher is None and cfg.teacher is not None:
         teacher = systems.build_teacher(cfg.teacher)
+    if teacher is not None:
+        from ragshift.harness.score_cache import cached_scorer
+
+        teacher = cached_scorer(teacher, cache_dir or output.parent)  # a rerun scores no pair twice
     if generator is None and sources is not None and sources.generated is not None:
         generator = systems.build_generator(sources.generated.generator, cache_dir or output.parent)
     if cfg.forgetting is not None:

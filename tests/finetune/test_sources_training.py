@@ -80,6 +80,9 @@ def test_sources_teacher_and_alpha_selection_end_to_end(minilm_path, tmp_path) -
     base = safetensors.load_file(str(__import__("pathlib").Path(minilm_path) / "model.safetensors"))
     moved = any(not bool((weights[k] == base[k]).all()) for k in weights if weights[k].is_floating_point())
     assert moved == (choice["alpha"] > 0)
+    from ragshift.harness.score_cache import FILE, ScoreCache
+
+    assert ScoreCache(tmp_path / "cache" / FILE).count(OverlapTeacher().fingerprint()) > 0  # the teacher's scores are kept
     again = run_finetune(cfg, corpus(), cache_dir=tmp_path / "cache", general=[general()], max_drop=0.05,
                          teacher=OverlapTeacher(), generator=Doc2QueryGenerator())
     assert again.record["recipe_fingerprint"] == record["recipe_fingerprint"]  # up to date: nothing regenerated
@@ -101,3 +104,6 @@ def test_new_losses_train_a_step(minilm_path, tmp_path, settings) -> None:
     assert result.record["steps"] == 1 and result.record["training_set"]["loss"] == settings["loss"]
     if settings["loss"] == "margin-mse":
         assert result.record["training_set"]["columns"] == ["anchor", "positive", "negative_1", "label"]
+        from ragshift.harness.score_cache import FILE, ScoreCache
+
+        assert ScoreCache(tmp_path / FILE).count() > 0  # the teacher's margins are kept beside the model
