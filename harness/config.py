@@ -135,7 +135,7 @@ class ChunkingSection(Section):
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _PROMPTS = ("query_prompt", "document_prompt")
 KIND_OPTIONS = {
-    "sentence-transformers": ("model", *_PROMPTS, "normalize", "max_length", "batch_size"),
+    "sentence-transformers": ("model", *_PROMPTS, "normalize", "max_length", "batch_size", "backend"),
     "openai": ("base_url", "model", "api_key_env", "dimensions", *_PROMPTS, "normalize", "batch_size"),
     "llamaindex": ("class_path", *_PROMPTS),
     "keyword": ("vocabulary", *_PROMPTS, "normalize"),
@@ -173,6 +173,9 @@ class EmbedderConfig(Section):
     of: str | None = Field(None, description="The embedder a degraded one adds noise to.")
     noise: float = Field(0.5, ge=0, description="Norm of the noise added to each unit vector.")
     pooling: Literal["cls", "mean"] | None = Field(None, description='kind = "onnx": token pooling; default: the packaged model\'s.')
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description='kind = "sentence-transformers": PyTorch, or the transformer exported to ONNX (fp32 / int8).'
+    )
 
     @field_validator("name")
     @classmethod
