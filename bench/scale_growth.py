@@ -101,7 +101,7 @@ def embed(args: argparse.Namespace) -> list[str]:
 def metrics(args: argparse.Namespace) -> list[str]:
     import numpy as np
 
-    from scale_embed import load
+    from scale_embed import PeakMemory, load
 
     from ragshift.harness.compare.compare import compare_rows
     from ragshift.harness.config import MetricsSection
@@ -127,12 +127,13 @@ def metrics(args: argparse.Namespace) -> list[str]:
             rows += rows_from_hits(system, queries, hits, qrels, specs)
         scored = time.perf_counter() - t0
         t1 = time.perf_counter()
-        comparison = compare_rows(rows, baseline="baseline")
+        with PeakMemory() as memory:
+            comparison = compare_rows(rows, baseline="baseline")
         compared = time.perf_counter() - t1
         tests = sum(len(p.tests) for p in comparison.pairs)
         lines.append(
             f"{n:>7,} queries x 2 systems x 100 hits: metrics ({', '.join(s.label for s in specs)}) {scored:6.1f} s, "
-            f"comparison ({tests} paired tests, 9,999 resamples) {compared:6.1f} s; {load()}"
+            f"comparison ({tests} paired tests, 9,999 resamples) {compared:6.1f} s, peak RSS {memory.summary()}; {load()}"
         )
         print(lines[-1], flush=True)
     return lines
