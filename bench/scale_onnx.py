@@ -82,7 +82,7 @@ def main() -> int:
             )
         lines.append(f"{line}; {load()}")
         print(lines[-1], flush=True)
-    if "torch" in vectors and len(vectors) > 1:
+    if "torch" in ranked and len(ranked & set(vectors)) > 1:
         comparison = compare_rows(rows, baseline="torch", slice_fields=())
         for pair in comparison.pairs:
             stats = next(t.stats for t in pair.tests if t.metric == "ndcg@10" and t.slice == OVERALL)
