@@ -197,6 +197,7 @@ class SentenceTransformerEmbedder:
                 query_prompt=pipeline.prompt(self.query_prompt, "query"),
                 document_prompt=pipeline.prompt(self.document_prompt, "document"),
                 max_length=self.max_length or pipeline.max_length,
+                batch_size=self.batch_size if self.backend == "onnx" else 1,  # int8: one text per call
             )
         return self._onnx
 

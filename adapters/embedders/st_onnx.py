@@ -168,7 +168,7 @@ def _export_fp32(transformer: Any, path: Path) -> None:
 
 def _quantize(fp32: Path, int8: Path) -> None:
     """Int8 weights, one scale per output channel: per-tensor scales cost MiniLM up to 0.1 cosine to
-    its fp32 vectors (measured on SciFact abstracts: min 0.90 per tensor, 0.984 per channel)."""
+    its fp32 vectors (16 texts, 12 of them SciFact abstracts: min 0.90 per tensor, 0.984 per channel)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     root = logging.getLogger()
