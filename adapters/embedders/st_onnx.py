@@ -6,7 +6,8 @@ transformers<4.58 (the lock has 5.24), and the older ``optimum`` 1.17.1 does not
 transformers 5 (``is_tf_available`` is gone from ``transformers.utils``). Here torch.onnx's TorchScript
 exporter (it needs the ``onnx`` package) writes the transformer's last hidden state; pooling (cls or
 mean), the Normalize module, prompts and ``max_seq_length`` come from the loaded SentenceTransformer,
-and the onnx embedder runs the export (one text per call, as for the packaged int8 models).
+and the onnx embedder runs the export (fp32 in length-sorted batches; int8 one text per call, as
+for the packaged int8 models).
 
 An export is written once per model fingerprint, backend and exporter versions, into
 ``$RAGSHIFT_ONNX_CACHE`` (default ``~/.cache/ragshift/onnx``), atomically: concurrent processes (Ray
