@@ -74,6 +74,7 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer | None = None
         self._fingerprint: str | None = None
         self._onnx: OnnxEmbedder | None = None
+        self._own_max_length: int | None = None
 
     @property
     def dimension(self) -> int:
@@ -174,6 +175,7 @@ class SentenceTransformerEmbedder:
             if local:
                 self.fingerprint()  # pin the file state the weights are read from
             model = load_model(self.source, device=self.device, local=local)
+            self._own_max_length = model.max_seq_length  # the model's own, before this embedder's setting
             if self.max_length is not None:
                 model.max_seq_length = self.max_length
             self._model = model
@@ -187,7 +189,8 @@ class SentenceTransformerEmbedder:
             key = stable_hash({**model_files_digest(self._model_dir()), **exporter(self.backend)})
             folder = cache_root() / f"{key[:24]}-{self.backend}"
             if not (folder / PIPELINE_FILE).is_file():
-                export(self._load(), folder, self.backend)
+                model = self._load()
+                export(model, folder, self.backend, max_length=self._own_max_length or model.max_seq_length)
                 self._model = None  # only needed to export
             pipeline = load_pipeline(folder)
             self._onnx = OnnxEmbedder(

@@ -81,8 +81,9 @@ def cache_root() -> Path:
     return Path(base) / "ragshift" / "onnx"
 
 
-def read_pipeline(model: SentenceTransformer) -> Pipeline:
-    """Pooling and normalisation of a Transformer → Pooling(cls | mean) [→ Normalize] model (ConfigError otherwise)."""
+def read_pipeline(model: SentenceTransformer, max_length: int) -> Pipeline:
+    """Pooling and normalisation of a Transformer → Pooling(cls | mean) [→ Normalize] model (ConfigError
+    otherwise); ``max_length`` is the model's own ``max_seq_length`` (an embedder may override it at run time)."""
     names = [type(module).__name__ for module in model]
     if not names or names[0] != "Transformer" or any(n not in _SUPPORTED for n in names) or "Pooling" not in names:
         raise ConfigError(
@@ -97,7 +98,7 @@ def read_pipeline(model: SentenceTransformer) -> Pipeline:
     return Pipeline(
         pooling=str(pooling.pooling_mode),
         normalize="Normalize" in names,
-        max_length=int(model.max_seq_length),
+        max_length=int(max_length),
         prompts=dict(model.prompts),
         default_prompt_name=model.default_prompt_name,
     )
@@ -107,11 +108,11 @@ def load_pipeline(folder: Path) -> Pipeline:
     return Pipeline(**json.loads((folder / PIPELINE_FILE).read_text(encoding="utf-8")))
 
 
-def export(model: SentenceTransformer, target: Path, backend: str) -> Path:
+def export(model: SentenceTransformer, target: Path, backend: str, *, max_length: int) -> Path:
     """Write ``target`` (model.onnx or model_int8.onnx, tokenizer and configs, the pipeline) unless it exists."""
     if (target / PIPELINE_FILE).is_file():
         return target
-    pipeline = read_pipeline(model)
+    pipeline = read_pipeline(model, max_length)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     umask = os.umask(0)

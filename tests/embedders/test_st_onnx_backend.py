@@ -58,6 +58,11 @@ def test_onnx_exports_match_pytorch_and_are_cached(shared_minilm, minilm_path, t
     monkeypatch.setenv("RAGSHIFT_ONNX_CACHE", str(tmp_path / "onnx"))
     torch = SentenceTransformerEmbedder(minilm_path)
     reference = {"documents": torch.embed_documents(TEXTS), "queries": torch.embed_queries(TEXTS[:3])}
+    # The first export is made by an embedder with its own max_length: the export keeps the model's (256).
+    shorter = SentenceTransformerEmbedder(minilm_path, backend="onnx", max_length=16)
+    assert not np.allclose(shorter.embed_documents(TEXTS[-1:]), reference["documents"][-1:], atol=1e-3)
+    assert shorter.describe()["max_seq_length"] == 16
+    shared_minilm.max_seq_length = 256  # the session's shared model; each embedder loads its own in real use
     minimum = {}
     for backend in ("onnx", "onnx-int8"):
         onnx = build_embedder("sentence-transformers", model=minilm_path, backend=backend)
@@ -75,6 +80,7 @@ def test_onnx_exports_match_pytorch_and_are_cached(shared_minilm, minilm_path, t
 
     refuse_loading(monkeypatch)  # a second embedder reads the cached export; PyTorch is not loaded again
     again = SentenceTransformerEmbedder(minilm_path, backend="onnx")
+    assert again.describe()["max_seq_length"] is not None and again._exported().describe()["max_seq_length"] == 256
     assert np.allclose(again.embed_documents(TEXTS[:2]), reference["documents"][:2], atol=1e-4)
     with pytest.raises(st_adapter.RagshiftError, match="process pool runs PyTorch models"):
         again.start_pool(["cpu", "cpu"])
