@@ -36,6 +36,12 @@ def main() -> int:
     parser.add_argument("--speed-docs", type=int, default=1000, help="chunks/s and cosine over the first N abstracts.")
     parser.add_argument("--ndcg", default="torch,onnx-int8", help="Backends that embed the whole corpus for nDCG@10.")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ragshift-onnx-bench-") as exports:  # ~110 MB of exports, deleted after
+        os.environ["RAGSHIFT_ONNX_CACHE"] = exports
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     import numpy as np
     from scale_embed import load
 
@@ -47,7 +53,6 @@ def main() -> int:
     from ragshift.harness.metrics.spec import parse_metrics
     from ragshift.harness.types import Hit
 
-    os.environ["RAGSHIFT_ONNX_CACHE"] = tempfile.mkdtemp(prefix="ragshift-onnx-bench-")
     corpus = load_corpus(args.data)
     queries = corpus.select("test")
     doc_ids = list(corpus.documents)[: args.limit]
