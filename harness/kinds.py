@@ -33,7 +33,7 @@ _ADAPTERS = "ragshift.adapters"
 
 EMBEDDER_KINDS: dict[str, Kind] = {
     "sentence-transformers": Kind(
-        ("model", *_PROMPTS, "normalize", "max_length", "batch_size"),
+        ("model", *_PROMPTS, "normalize", "max_length", "batch_size", "backend"),
         builder=f"{_ADAPTERS}.embedders.sentence_transformers:SentenceTransformerEmbedder",
     ),
     "openai": Kind(

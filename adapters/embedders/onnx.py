@@ -35,6 +35,7 @@ class OnnxEmbedder:
         query_prompt: str = "",
         document_prompt: str = "",
         max_length: int | None = None,
+        batch_size: int = 1,
     ) -> None:
         folder, packaged = resolve_onnx_model(model)
         defaults = packaged.defaults if packaged else {}
@@ -46,6 +47,7 @@ class OnnxEmbedder:
         self.normalize = normalize
         self.query_prompt = query_prompt or defaults.get("query_prompt", "")
         self.document_prompt = document_prompt or defaults.get("document_prompt", "")
+        self.batch_size = batch_size  # > 1 only for fp32 models: see ragshift.adapters.onnx_model
         self._model = OnnxModel(folder, max_length=max_length)
         self._dimension: int | None = None
 
@@ -89,11 +91,19 @@ class OnnxEmbedder:
         }
 
     def _embed(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        rows = []
-        for text in texts:
-            encoding = self._model.encode(prompt + text)
-            hidden = self._model.run(encoding)
-            rows.append(self._pool(hidden, np.asarray(encoding.attention_mask, dtype=np.float32)))
+        encodings = [self._model.encode(prompt + text) for text in texts]
+        rows: list[np.ndarray] = [np.empty(0)] * len(texts)
+        if self.batch_size > 1:  # similar lengths together: little padding
+            order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+            for start in range(0, len(order), self.batch_size):
+                part = order[start : start + self.batch_size]
+                hidden = self._model.run_batch([encodings[i] for i in part])
+                for row, i in enumerate(part):
+                    n = len(encodings[i].ids)
+                    rows[i] = self._pool(hidden[row, :n], np.asarray(encodings[i].attention_mask, dtype=np.float32))
+        else:
+            for i, encoding in enumerate(encodings):
+                rows[i] = self._pool(self._model.run(encoding), np.asarray(encoding.attention_mask, dtype=np.float32))
         if not rows:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = np.stack(rows).astype(np.float32)

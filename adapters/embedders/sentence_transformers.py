@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from ragshift.adapters.embedders.packaged import resolve_model
+from ragshift.adapters.embedders.st_onnx import PIPELINE_FILE, cache_root, check_backend, export, exporter, load_pipeline
 from ragshift.harness.errors import RagshiftError
 from ragshift.harness.fingerprint import stable_hash, without_keys
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from ragshift.adapters.embedders.onnx import OnnxEmbedder
 
 # What a module of sentence-transformers reads from its folder (never below it): its config, the
 # transformers config, weights (single or sharded, PEFT adapters) and tokenizer files.
@@ -40,6 +43,9 @@ class SentenceTransformerEmbedder:
     """Loads the model lazily on first use; the fingerprint is computed from the model's files.
 
     An empty prompt defers to the model's own configured query/document prompts (if any).
+    ``backend = "onnx"`` / ``"onnx-int8"`` embeds with the transformer exported to ONNX (fp32 / int8
+    weights, see ``ragshift.adapters.embedders.st_onnx``); its vectors are not the PyTorch ones, so the
+    backend is part of the fingerprint. The PyTorch model is then loaded only to export it, once.
     """
 
     def __init__(
@@ -53,7 +59,9 @@ class SentenceTransformerEmbedder:
         batch_size: int = 32,
         device: str = "cpu",
         show_progress: bool = False,
+        backend: str = "torch",
     ) -> None:
+        self.backend = check_backend(backend)
         self.model_name = model
         self.source = locate_model(model)
         self.query_prompt = query_prompt
@@ -65,9 +73,13 @@ class SentenceTransformerEmbedder:
         self.show_progress = show_progress
         self._model: SentenceTransformer | None = None
         self._fingerprint: str | None = None
+        self._onnx: OnnxEmbedder | None = None
+        self._own_max_length: int | None = None
 
     @property
     def dimension(self) -> int:
+        if self.backend != "torch":
+            return self._exported().dimension
         return int(self._load().get_embedding_dimension())
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -78,6 +90,8 @@ class SentenceTransformerEmbedder:
 
     def start_pool(self, devices: Sequence[str]) -> dict[str, Any]:
         """sentence-transformers' multi-process pool: one copy of this model per device ("cpu", "cuda:1", ...)."""
+        if self.backend != "torch":
+            raise RagshiftError(f"sentence-transformers' process pool runs PyTorch models; backend {self.backend!r} embeds in one process")
         return self._load().start_multi_process_pool(list(devices))
 
     def embed_documents_in_pool(self, texts: Sequence[str], pool: dict[str, Any], *, chunk_size: int | None = None) -> np.ndarray:
@@ -85,7 +99,10 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, query=False, pool=pool, chunk_size=chunk_size)
 
     def parameter_bytes(self) -> int:
-        """Bytes of the model's parameters and buffers as loaded (loads the model if it is not yet)."""
+        """Bytes of the model's parameters and buffers as loaded (loads the model if it is not yet);
+        for an ONNX backend the size of the ONNX file."""
+        if self.backend != "torch":
+            return self._exported().parameter_bytes()
         model = self._load()
         tensors = [*model.parameters(), *model.buffers()]
         return int(sum(t.numel() * t.element_size() for t in tensors))
@@ -105,13 +122,17 @@ class SentenceTransformerEmbedder:
                     "query_prompt": self.query_prompt,
                     "document_prompt": self.document_prompt,
                     "max_length": self.max_length,
+                    # absent for torch: fingerprints (and caches) from before backends existed stay valid
+                    **({"exporter": exporter(self.backend)} if self.backend != "torch" else {}),
                 }
             )
         return self._fingerprint
 
     def describe(self) -> Mapping[str, Any]:
         """Provenance; reads the model's config files rather than loading it where it can."""
-        if self._model is not None:
+        if self._onnx is not None:
+            dimension, max_seq_length = self.dimension, self._onnx.describe()["max_seq_length"]
+        elif self._model is not None:
             dimension, max_seq_length = self.dimension, self._model.max_seq_length
         else:
             dimension, max_seq_length = None, self.max_length or _configured_max_length(self._model_dir())
@@ -124,10 +145,14 @@ class SentenceTransformerEmbedder:
             "normalize": self.normalize,
             "query_prompt": self.query_prompt,
             "document_prompt": self.document_prompt,
+            **({"backend": self.backend} if self.backend != "torch" else {}),
             "fingerprint": self.fingerprint(),
         }
 
     def _encode(self, texts: Sequence[str], *, query: bool, **pool_options: Any) -> np.ndarray:
+        if self.backend != "torch":
+            onnx = self._exported()
+            return onnx.embed_queries(texts) if query else onnx.embed_documents(texts)
         model = self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -150,10 +175,34 @@ class SentenceTransformerEmbedder:
             if local:
                 self.fingerprint()  # pin the file state the weights are read from
             model = load_model(self.source, device=self.device, local=local)
+            self._own_max_length = model.max_seq_length  # the model's own, before this embedder's setting
             if self.max_length is not None:
                 model.max_seq_length = self.max_length
             self._model = model
         return self._model
+
+    def _exported(self) -> OnnxEmbedder:
+        """The onnx embedder over this model's export (exported first if the cache has none)."""
+        if self._onnx is None:
+            from ragshift.adapters.embedders.onnx import OnnxEmbedder
+
+            key = stable_hash({**model_files_digest(self._model_dir()), **exporter(self.backend)})
+            folder = cache_root() / f"{key[:24]}-{self.backend}"
+            if not (folder / PIPELINE_FILE).is_file():
+                model = self._load()
+                export(model, folder, self.backend, max_length=self._own_max_length or model.max_seq_length)
+                self._model = None  # only needed to export
+            pipeline = load_pipeline(folder)
+            self._onnx = OnnxEmbedder(
+                str(folder),
+                pooling=pipeline.pooling,  # type: ignore[arg-type]
+                normalize=self.normalize or pipeline.normalize,
+                query_prompt=pipeline.prompt(self.query_prompt, "query"),
+                document_prompt=pipeline.prompt(self.document_prompt, "document"),
+                max_length=self.max_length or pipeline.max_length,
+                batch_size=self.batch_size if self.backend == "onnx" else 1,  # int8: one text per call
+            )
+        return self._onnx
 
     def _model_dir(self) -> Path:
         """The folder holding the model's files; a hub id is loaded first, then found in the HF cache."""

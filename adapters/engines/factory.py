@@ -23,10 +23,10 @@ def build_engine(config: RunConfig, spec: EmbedderConfig, embedder: Embedder, *,
     if settings.processes > 1:
         from ragshift.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
-        if isinstance(model, SentenceTransformerEmbedder):
+        if isinstance(model, SentenceTransformerEmbedder) and model.backend == "torch":
             from ragshift.adapters.engines.st_pool import PoolEngine
 
             return PoolEngine(model, settings.processes)
         if console is not None:
-            console.print(f"[yellow]note[/]: [engine] processes applies to sentence-transformers models; {spec.name} embeds in this process")
+            console.print(f"[yellow]note[/]: [engine] processes applies to sentence-transformers models on PyTorch; {spec.name} embeds in this process")
     return LocalEngine(model)

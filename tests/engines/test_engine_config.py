@@ -61,6 +61,11 @@ def test_processes_pick_the_pool_for_sentence_transformers_only(path, minilm_pat
     keyword = config.embedders[0]
     assert isinstance(build_engine(config, keyword, load_embedder(config, keyword, console=quiet), console=out), LocalEngine)
     assert "processes applies to sentence-transformers models" in out.export_text()
+    onnx = EmbedderConfig(name="minilm-onnx", model=minilm_path, backend="onnx")  # the pool runs PyTorch models only
+    config = config.model_copy(update={"embedders": (*config.embedders, onnx)})
+    out = Console(record=True, width=200)
+    assert isinstance(build_engine(config, onnx, load_embedder(config, onnx, console=quiet), console=out), LocalEngine)
+    assert "sentence-transformers models on PyTorch; minilm-onnx embeds in this process" in out.export_text()
 
 
 def test_the_run_id_ignores_the_engine(path):
