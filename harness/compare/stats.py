@@ -23,6 +23,15 @@ Correction = Literal["holm", "bh", "none"]
 TIE = 1e-12
 """Per-query differences at most this large count as ties."""
 NAN = float("nan")
+BCA_MAX_PAIRS = 5_000
+"""Above this many pairs the CI is the percentile interval, not BCa: scipy's BCa jackknife costs n² time
+and an n × n array (≈ 80 GB at 100k pairs), while its correction shrinks like 1/√n."""
+_CELLS = 20_000_000
+"""At most this many resampled values in memory at once (scipy's ``batch``); smaller runs are unbatched."""
+
+
+def _batch(n: int, n_resamples: int) -> int | None:
+    return None if n * max(n_resamples, 1) <= _CELLS else max(1, _CELLS // max(n, 1))
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def bootstrap_intervals(
     """``((ci_low, ci_high), (lower_bound, upper_bound))`` of the mean difference from one paired bootstrap
     distribution: the two-sided CI at ``confidence`` and one-sided bounds at ``bound_level`` each
     (``alternative="greater"`` / ``"less"``: the ``1 - bound_level`` quantiles). BCa; percentile where BCa
-    is degenerate."""
+    is degenerate, and above ``BCA_MAX_PAIRS`` pairs."""
     diff = candidate - baseline
     if len(diff) < 2:
         return (NAN, NAN), (NAN, NAN)
@@ -77,13 +86,14 @@ def bootstrap_intervals(
         mean = float(diff.mean())
         return (mean, mean), (mean, mean)
     first = None
-    for method in ("BCa", "percentile"):
+    batch = _batch(len(diff), n_resamples)
+    for method in ("BCa", "percentile") if len(diff) <= BCA_MAX_PAIRS else ("percentile",):
         res = _bootstrap(
             baseline, candidate, method=method, confidence_level=confidence, bootstrap_result=first,
-            n_resamples=n_resamples if first is None else 0, rng=np.random.default_rng(seed),
+            n_resamples=n_resamples if first is None else 0, rng=np.random.default_rng(seed), batch=batch,
         )
         first = first or res
-        reuse = dict(method=method, confidence_level=bound_level, bootstrap_result=res, n_resamples=0)
+        reuse = dict(method=method, confidence_level=bound_level, bootstrap_result=res, n_resamples=0, batch=batch)
         found = (
             float(res.confidence_interval.low), float(res.confidence_interval.high),
             float(_bootstrap(baseline, candidate, alternative="greater", **reuse).confidence_interval.low),
@@ -129,7 +139,7 @@ def paired_p_value(
     else:
         p = stats.permutation_test(
             (baseline, candidate), _mean_diff, permutation_type="samples", vectorized=True,
-            n_resamples=n_resamples, rng=np.random.default_rng(seed),
+            n_resamples=n_resamples, rng=np.random.default_rng(seed), batch=_batch(len(diff), n_resamples),
         ).pvalue
     return float(p) if np.isfinite(p) else 1.0
 

@@ -158,3 +158,23 @@ def test_queries_needed_is_the_normal_sample_size_formula(paired):
     assert queries_needed(r, 0.01, alpha=0.05, power=0.8) == max(expected, r.n + 1)
     assert queries_needed(r, -r.delta, alpha=0.05, power=0.8) is None  # Δ on -max_drop: nothing separates them
     assert queries_needed(r, 0.01, alpha=0.05, power=0.9) > queries_needed(r, 0.01, alpha=0.05, power=0.8)
+
+
+def test_many_pairs_use_scipys_percentile_interval_in_batches():
+    # BCa's jackknife is n x n: above BCA_MAX_PAIRS the CI is scipy's percentile interval (same seed),
+    # resampled in batches so memory stays bounded; the permutation p-value is batched too.
+    from ragshift.harness.compare.stats import BCA_MAX_PAIRS
+
+    rng = np.random.default_rng(3)
+    n = BCA_MAX_PAIRS + 1000
+    base = rng.uniform(0, 1, n)
+    cand = np.clip(base + rng.normal(0.01, 0.2, n), 0, 1)
+    expected = stats.bootstrap(
+        (base, cand), _mean_diff, paired=True, vectorized=True, n_resamples=4000, method="percentile",
+        confidence_level=0.95, rng=np.random.default_rng(5),
+    ).confidence_interval
+    low, high = bootstrap_ci(base, cand, confidence=0.95, n_resamples=4000, seed=5)
+    assert (low, high) == pytest.approx((expected.low, expected.high), abs=2e-4)
+    assert low < float(np.mean(cand - base)) < high
+    p = paired_p_value(base, cand, test="permutation", n_resamples=4000, seed=5)
+    assert 0 <= p < 0.05
