@@ -322,7 +322,7 @@ def decisions(baseline: Row, candidates: list[Row]):
     for row in candidates:
         r = paired(baseline, row)
         verdict = "pass" if r.ci_low > 0 else "fail" if r.ci_high < 0 else "warn"
-        out.append((row, r, Decision(row.name, row.kind, "scifact-test", r.delta, r.ci_low, r.ci_high, verdict, (), (),
+        out.append((row, r, Decision(row.name, row.kind, "scifact-test", r, verdict, (), (),
                                      row.p50_ms, row.p95_ms, baseline.p50_ms, row.reindex, row.index_cost)))
     return out
 
