@@ -131,9 +131,12 @@ def metrics(args: argparse.Namespace) -> list[str]:
             comparison = compare_rows(rows, baseline="baseline")
         compared = time.perf_counter() - t1
         tests = sum(len(p.tests) for p in comparison.pairs)
+        most = comparison.settings.resample_max_n
+        student = sum(t.stats.n > most for p in comparison.pairs for t in p.tests) if most is not None else 0
+        how = f"{tests - student} with 9,999 resamples, {student} Student-t above {most:,} pairs" if student else "9,999 resamples"
         lines.append(
             f"{n:>7,} queries x 2 systems x 100 hits: metrics ({', '.join(s.label for s in specs)}) {scored:6.1f} s, "
-            f"comparison ({tests} paired tests, 9,999 resamples) {compared:6.1f} s, peak RSS {memory.summary()}; {load()}"
+            f"comparison ({tests} paired tests, {how}) {compared:6.1f} s, peak RSS {memory.summary()}; {load()}"
         )
         print(lines[-1], flush=True)
     return lines

@@ -255,14 +255,16 @@ def score_shallow_first(stages: dict[str, Any], queries, texts, scorer, budget_s
 
     from ragshift.harness.fingerprint import text_hash
 
-    ranked = {n: s.retrieve(queries, k=100) for n, s in stages.items()}
+    # Each depth is its own first-stage call, as RerankRetriever(top_n=d) makes it: an approximate (HNSW)
+    # index may order the top d of a k=d search differently from the top d of a k=100 search.
+    ranked = {n: {d: s.retrieve(queries, k=d) for d in DEPTHS} for n, s in stages.items()}
     by_text = {q.qid: q.text for q in queries}
     fp = scorer.fingerprint()
     out = Scoring()
     pool = None
     t0 = time.perf_counter()
     for lo, hi in zip((0, *DEPTHS), DEPTHS):
-        wanted = list(dict.fromkeys((by_text[qid], texts[h.doc_id]) for n in stages for qid, hits in ranked[n].items() for h in hits[lo:hi]))
+        wanted = list(dict.fromkeys((by_text[qid], texts[h.doc_id]) for n in stages for qid, hits in ranked[n][hi].items() for h in hits[:hi]))
         found = scorer.cache.get(fp, [(text_hash(q), text_hash(p)) for q, p in wanted])
         todo = [p for p in wanted if (text_hash(p[0]), text_hash(p[1])) not in found]
         if todo:
@@ -290,8 +292,8 @@ def score_shallow_first(stages: dict[str, Any], queries, texts, scorer, budget_s
     if pool is not None:
         pool.shutdown()
     for n in stages:
-        pairs = {d: [(text_hash(by_text[qid]), text_hash(texts[h.doc_id])) for qid, hits in ranked[n].items() for h in hits[:d]] for d in DEPTHS}
-        cached = set(scorer.cache.get(fp, pairs[100]))
+        pairs = {d: [(text_hash(by_text[qid]), text_hash(texts[h.doc_id])) for qid, hits in ranked[n][d].items() for h in hits[:d]] for d in DEPTHS}
+        cached = set(scorer.cache.get(fp, [k for d in DEPTHS for k in pairs[d]]))
         out.depth[n] = max((d for d in DEPTHS if all(k in cached for k in pairs[d])), default=0)
         out.left[n] = sum(k not in cached for k in pairs[100])
     return out

@@ -62,6 +62,7 @@ def _compare_pair(
             result = paired_compare(
                 [b_all[i] for i in idx], [c_all[i] for i in idx], test=settings.test, n_resamples=settings.n_resamples,
                 confidence=settings.confidence_level, seed=settings.seed, bound_level=1 - limits.alpha,
+                resample_max_n=settings.resample_max_n,
             )
             raw.append((metric, key, result, len(members) - len(idx), limits))
     deciding = [policy.deciding(lim, key.label, r.n) and r.n > 0 for _, key, r, _, lim in raw]

@@ -167,10 +167,24 @@ class Comparison:
             f"raise n_resamples or use the t-test"
         )
 
+    def large_n_note(self) -> str | None:
+        """Says so when some tests had more pairs than ``resample_max_n`` and so are Student-t."""
+        most = self.settings.resample_max_n
+        if most is None or self.settings.test == "t-test":
+            return None
+        if not any(t.stats.n > most for p in self.pairs for t in p.tests):
+            return None
+        return (
+            f"tests over more than {most:,} paired queries use the paired t-test and Student-t intervals, not "
+            f"{self.settings.n_resamples} resamples (same answer at that n, seconds instead of minutes; "
+            f"[compare] resample_max_n)"
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict.value,
             "resolution_warning": self.resolution_warning(),
+            "large_n_note": self.large_n_note(),
             "baseline": self.baseline,
             "candidates": list(self.candidates),
             "datasets": list(self.datasets),

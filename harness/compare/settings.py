@@ -23,6 +23,12 @@ class CompareSettings(BaseModel):
     slice_fields: tuple[str, ...] = ("query_type",)
     auto_tags: bool = True
     flip_k: int = Field(10, ge=1)
+    resample_max_n: int | None = Field(
+        20_000, ge=2,
+        description="Above this many paired queries the p-value, CI and bounds are Student-t (paired t-test), "
+        "not resampled: resampling costs n x n_resamples (minutes at 100k pairs) and at this n the mean "
+        "difference is normal, so both give the same answer. None: always resample.",
+    )
 
     def updated(self, **changes: Any) -> CompareSettings:
         """A validated copy with ``changes``; unknown or invalid options raise ``ConfigError``."""

@@ -68,6 +68,8 @@ def _comparison(report: Report) -> list[str]:
             lines.append(f"- … {len(problems) - 10} more in the HTML report")
     if c.resolution_warning():
         lines += ["", f"> ⚠️ {c.resolution_warning()}"]
+    if c.large_n_note():
+        lines += ["", f"> {c.large_n_note()}"]
     return lines
 
 

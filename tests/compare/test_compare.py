@@ -244,3 +244,18 @@ def test_rows_carry_their_dataset_and_old_rows_still_read():
     legacy = {**old, "meta": {"dataset": "scifact", "team": "a"}}  # the dataset used to live in meta
     read = Row.from_json(legacy)
     assert (read.dataset, dict(read.meta)) == ("scifact", {"team": "a"})
+
+
+def test_tests_above_resample_max_n_say_they_are_student_t(regressed):
+    # `regressed` has 60+ queries; a tiny resample_max_n makes the overall test Student-t, and the
+    # comparison says so (report, markdown, JSON) instead of silently changing method.
+    c = compare_rows(regressed, baseline="baseline", n_resamples=199, test="permutation", resample_max_n=30)
+    overall = c.pairs[0].test("ndcg@10")
+    base = np.array([r.value("ndcg@10") for r in regressed if r.system == "baseline"])
+    cand = np.array([r.value("ndcg@10") for r in regressed if r.system != "baseline"])
+    assert overall.stats.n > 30
+    assert overall.stats.p_value == pytest.approx(stats.ttest_rel(cand, base).pvalue)
+    assert "paired t-test" in c.large_n_note() and "resample_max_n" in c.to_json()["large_n_note"]
+    assert compare_rows(regressed, baseline="baseline", n_resamples=199).large_n_note() is None
+    with pytest.raises(ConfigError):
+        compare_rows(regressed, baseline="baseline", resample_max_n=1)

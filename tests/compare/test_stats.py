@@ -178,3 +178,25 @@ def test_many_pairs_use_scipys_percentile_interval_in_batches():
     assert low < float(np.mean(cand - base)) < high
     p = paired_p_value(base, cand, test="permutation", n_resamples=4000, seed=5)
     assert 0 <= p < 0.05
+
+
+def test_above_resample_max_n_everything_is_student_t_and_agrees_with_the_bootstrap():
+    # resampling costs n x n_resamples; above resample_max_n the paired t-test and its intervals stand in,
+    # and at that n they agree with the percentile bootstrap to within its Monte Carlo error.
+    rng = np.random.default_rng(11)
+    n = 30_000
+    base = rng.uniform(0, 1, n)
+    cand = np.clip(base + rng.normal(0.004, 0.2, n), 0, 1)
+    t = paired_compare(base, cand, test="permutation", n_resamples=2000, confidence=0.95, seed=1, resample_max_n=20_000)
+    scipy_t = stats.ttest_rel(cand, base)
+    assert t.p_value == pytest.approx(scipy_t.pvalue, rel=1e-9)
+    ci = scipy_t.confidence_interval(0.95)
+    assert (t.ci_low, t.ci_high) == pytest.approx((ci.low, ci.high), rel=1e-9)
+    assert t.lower_bound == pytest.approx(stats.ttest_rel(cand, base, alternative="greater").confidence_interval(0.95).low)
+    resampled = paired_compare(base, cand, test="permutation", n_resamples=2000, confidence=0.95, seed=1)
+    width = resampled.ci_high - resampled.ci_low
+    assert abs(t.ci_low - resampled.ci_low) < 0.05 * width and abs(t.ci_high - resampled.ci_high) < 0.05 * width
+    assert abs(t.p_value - resampled.p_value) < 0.02
+    small = paired_compare(base[:500], cand[:500], test="permutation", n_resamples=999, confidence=0.95, seed=1,
+                           resample_max_n=20_000)
+    assert small.p_value != pytest.approx(stats.ttest_rel(cand[:500], base[:500]).pvalue, rel=1e-6)  # still resampled
