@@ -17,20 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from benchenv import REPO
 
 from results_md import markers, write_section  # noqa: E402  (bench/ is on sys.path)
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 BEGIN, END = markers("answers_xquad")
 RETRIEVAL = ("ndcg@10", "recall@1", "recall@3")

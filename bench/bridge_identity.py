@@ -27,8 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchenv import REPO
 
 import numpy as np  # noqa: E402
 

@@ -17,18 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchenv import REPO
 
 from bench.bridge import IDENTITY_WEIGHT, KINDS, measure, table_rows, uptime  # noqa: E402
 from bench.results_md import write_section  # noqa: E402

@@ -10,17 +10,12 @@ embedding cache, Chroma, LlamaIndex retriever, per-query rows, report) over a ba
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-REPO = Path(__file__).resolve().parents[1]
+from benchenv import REPO
 
 
 def raw_path(data: Path, model_path: str) -> tuple[float, float]:
