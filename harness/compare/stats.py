@@ -72,6 +72,16 @@ def _bootstrap(b: np.ndarray, c: np.ndarray, **options: Any) -> Any:
         return stats.bootstrap((b, c), _mean_diff, paired=True, vectorized=True, **options)
 
 
+def _degenerate_intervals(diff: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The intervals where there is nothing to estimate: NaN below two pairs, the mean when all differences tie."""
+    if len(diff) < 2:
+        return (NAN, NAN), (NAN, NAN)
+    if np.ptp(diff) <= TIE:
+        mean = float(diff.mean())
+        return (mean, mean), (mean, mean)
+    return None
+
+
 def bootstrap_intervals(
     baseline: np.ndarray, candidate: np.ndarray, *, confidence: float, bound_level: float, n_resamples: int, seed: int
 ) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -80,11 +90,8 @@ def bootstrap_intervals(
     (``alternative="greater"`` / ``"less"``: the ``1 - bound_level`` quantiles). BCa; percentile where BCa
     is degenerate, and above ``BCA_MAX_PAIRS`` pairs."""
     diff = candidate - baseline
-    if len(diff) < 2:
-        return (NAN, NAN), (NAN, NAN)
-    if np.ptp(diff) <= TIE:
-        mean = float(diff.mean())
-        return (mean, mean), (mean, mean)
+    if (degenerate := _degenerate_intervals(diff)) is not None:
+        return degenerate
     first = None
     batch = _batch(len(diff), n_resamples)
     for method in ("BCa", "percentile") if len(diff) <= BCA_MAX_PAIRS else ("percentile",):
@@ -118,11 +125,8 @@ def t_intervals(
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """Like ``bootstrap_intervals`` but Student-t (scipy's ``ttest_rel``): O(n), for large samples."""
     diff = candidate - baseline
-    if len(diff) < 2:
-        return (NAN, NAN), (NAN, NAN)
-    if np.ptp(diff) <= TIE:
-        mean = float(diff.mean())
-        return (mean, mean), (mean, mean)
+    if (degenerate := _degenerate_intervals(diff)) is not None:
+        return degenerate
     ci = stats.ttest_rel(candidate, baseline).confidence_interval(confidence)
     return (float(ci.low), float(ci.high)), t_bounds(baseline, candidate, level=bound_level)
 
